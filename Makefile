@@ -1,0 +1,25 @@
+# Two entry points (see README): `make run` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ISCM_BUILD_DIR ?= $(CURDIR)/build
+
+.PHONY: run test build clean
+
+$(BIN)/iscm-graph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[test]"
+	touch $@
+
+# Install (non-editable: what users get), build the graph and print its summary.
+run: $(BIN)/iscm-graph
+	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+	$(BIN)/iscm-graph build
+
+test: $(BIN)/iscm-graph
+	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,173 @@
+"""The build: load, reason, validate, and only then write; a failed build never replaces the last good one.
+
+Layout of the build folder::
+
+    <build_dir>/current -> builds/<id>      the last good build (a symlink swapped atomically)
+    <build_dir>/builds/<id>/dataset.nq      every named graph, sorted
+    <build_dir>/builds/<id>/manifest.json   counts per graph, hashes, timings
+    <build_dir>/builds/<id>/validation.json the validation report (warnings)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF
+
+from . import __version__
+from .errors import NoBuildError
+from .load import Sources, load_sources
+from .namespaces import INFERRED_GRAPH, ISCM, ONTOLOGY_GRAPH
+from .reason import infer
+from .validate import Report, validate_graphs
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    graph_counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    path: Path | None = None            # the new build, when it conformed
+
+    @property
+    def ok(self) -> bool:
+        return self.report.conforms and self.path is not None
+
+
+class _Timer:
+    def __init__(self, progress: Progress, timings: dict):
+        self.progress, self.timings = progress, timings
+
+    def step(self, name: str, label: str):
+        timer = self
+
+        class _Step:
+            def __enter__(self):
+                timer.progress(f"{label} ...")
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                elapsed = time.perf_counter() - self.start
+                timer.timings[name] = round(elapsed, 3)
+                if exc[0] is None:
+                    timer.progress(f"{label}: done in {elapsed:.2f} s")
+        return _Step()
+
+
+def nquads_lines(graph: Graph) -> list[str]:
+    """N-Quads lines of one graph (rdflib's N-Triples writer, with the graph name added)."""
+    name = f"<{graph.identifier}>"
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return [line[:-1] + name + " .\n" for line in text.splitlines() if line.strip()]
+
+
+def current_build(settings) -> Path:
+    link = Path(settings.build_dir) / "current"
+    if not (link / "manifest.json").exists():
+        raise NoBuildError(f"no good build in {settings.build_dir}: run `iscm-graph build` first")
+    return link.resolve()
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult) -> Path:
+    root = Path(settings.build_dir)
+    (root / "builds").mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "builds"))
+    try:
+        lines: list[str] = []
+        for g in graphs:
+            lines.extend(nquads_lines(g))
+        lines.sort()
+        dataset = staging / "dataset.nq"
+        dataset.write_text("".join(lines), encoding="utf-8")
+        digest = _sha256(dataset)
+        (staging / "validation.json").write_text(result.report.render("json"), encoding="utf-8")
+        manifest = {
+            "build_id": digest[:16],
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "iscm_graph_version": __version__,
+            "graphs": result.graph_counts,
+            "triples": sum(result.graph_counts.values()),
+            "warnings": len(result.report.warnings),
+            "timings_s": result.timings,
+            "files": {"dataset.nq": digest,
+                      "validation.json": _sha256(staging / "validation.json")},
+            "inputs": {str(p.relative_to(settings.source_dir)) if p.is_relative_to(settings.source_dir)
+                       else str(p): _sha256(p) for p in sources.files},
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        final = root / "builds" / f"{manifest['created'][:19].replace(':', '')}-{digest[:12]}"
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    # Swap the `current` link atomically: readers see the old build or the new one, never neither.
+    tmp_link = root / f".current-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path("builds") / final.name)
+    os.replace(tmp_link, root / "current")
+    _prune(root, keep=max(1, settings.keep_builds), current=final)
+    return final
+
+
+def _prune(root: Path, keep: int, current: Path) -> None:
+    builds = sorted((p for p in (root / "builds").iterdir() if p.is_dir() and not p.name.startswith(".")),
+                    key=lambda p: p.name)
+    for old in builds[:-keep]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _inferred_description(inferred: Graph, sources: Sources) -> None:
+    inferred.add((INFERRED_GRAPH, RDF.type, ISCM.SourceGraph))
+    inferred.add((INFERRED_GRAPH, DCTERMS.description, Literal(
+        "Triples entailed by the ontology (OWL 2 RL, owlrl) from the source and curated graphs; "
+        "never edited by hand.", lang="en")))
+    inferred.add((INFERRED_GRAPH, PROV.wasDerivedFrom, ONTOLOGY_GRAPH))
+    for iri in sources.graphs:
+        inferred.add((INFERRED_GRAPH, PROV.wasDerivedFrom, URIRef(iri)))
+
+
+def run_build(settings, progress: Progress = lambda msg: None) -> BuildResult:
+    timings: dict[str, float] = {}
+    timer = _Timer(progress, timings)
+    started = time.perf_counter()
+    with timer.step("load", "[1/4] loading ontology, shapes and data"):
+        sources = load_sources(settings)
+    with timer.step("reason", "[2/4] reasoning (OWL 2 RL)"):
+        inferred = infer(sources.ontology, sources.data_union())
+        _inferred_description(inferred, sources)
+    with timer.step("validate", "[3/4] validating (SHACL)"):
+        report = validate_graphs(sources, inferred)
+    graphs = [sources.ontology, *sources.graphs.values(), inferred]
+    result = BuildResult(report=report, timings=timings,
+                         graph_counts={str(g.identifier): len(g) for g in graphs})
+    if not report.conforms:
+        timings["total"] = round(time.perf_counter() - started, 3)
+        return result
+    with timer.step("write", "[4/4] writing the build"):
+        timings["total"] = round(time.perf_counter() - started, 3)
+        result.path = _write(settings, sources, graphs, result)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    return result

@@ -1,0 +1,184 @@
+"""The `iscm-graph` command: a thin click layer over the library. Exit codes: 0 ok, 1 data does not
+conform, 2 error (bad input, missing build, bad settings)."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import IscmError, QueryError
+
+FORMATS = ["table", "json", "csv", "tsv", "xml"]
+
+
+def _settings(ctx):
+    from .config import load_settings
+    opts = ctx.obj
+    return load_settings(opts["config"], source_dir=opts["source"], build_dir=opts["build_dir"])
+
+
+def handle_errors(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except IscmError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--source", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with ontology/, shapes/, data/ and queries/ (default: the installed copy).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where builds are written and read (default: ~/.local/share/iscm-graph; ISCM_BUILD_DIR).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file (TOML); ISCM_CONFIG also names one.")
+@click.version_option(package_name="iscm-graph")
+@click.pass_context
+def main(ctx, source, build_dir, config):
+    """Knowledge graph of Inter-State Consultation Mechanisms on Migration."""
+    ctx.obj = {"source": source, "build_dir": build_dir, "config": config}
+
+
+@main.command()
+@click.pass_context
+@handle_errors
+def build(ctx):
+    """Load, reason, validate; write the build only if it conforms."""
+    from .build import run_build
+    from .reason import InconsistentError
+    from .store import EmbeddedStore
+    from .summary import headline_counts
+
+    settings = _settings(ctx)
+    started = time.perf_counter()
+    try:
+        result = run_build(settings, progress=lambda m: click.echo(m, err=True))
+    except InconsistentError as exc:
+        click.echo(f"Build failed, the last good build is unchanged. {exc}", err=True)
+        sys.exit(1)
+    for r in result.report.warnings:
+        click.echo(r.line(), err=True)
+    if not result.ok:
+        for r in result.report.violations:
+            click.echo(r.line(), err=True)
+        click.echo(f"Build failed: {len(result.report.violations)} violation(s); "
+                   "the last good build is unchanged.", err=True)
+        sys.exit(1)
+    click.echo("\nTriples per graph:")
+    width = max(len(g) for g in result.graph_counts)
+    for graph, n in sorted(result.graph_counts.items()):
+        click.echo(f"  {graph.ljust(width)}  {n:>7}")
+    click.echo(f"  {'total'.ljust(width)}  {sum(result.graph_counts.values()):>7}")
+    store = EmbeddedStore.from_build(result.path)
+    click.echo("\nSummary:")
+    for what, n in headline_counts(store).items():
+        click.echo(f"  {n:>5}  {what}")
+    click.echo(f"\n{len(result.report.warnings)} warning(s), 0 violations.")
+    click.echo(f"Build {result.path.name} written to {result.path}")
+    click.echo(f"Build time: {time.perf_counter() - started:.2f} s "
+               + "(" + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()) + ")")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+@handle_errors
+def validate(ctx, files, fmt):
+    """Validate data files (TriG) against the shapes; with no FILES, the whole data folder."""
+    from .load import load_sources
+    from .reason import InconsistentError, infer
+    from .validate import validate_graphs
+
+    settings = _settings(ctx)
+    sources = load_sources(settings, files=list(files) or None)
+    try:
+        inferred = infer(sources.ontology, sources.data_union())
+    except InconsistentError as exc:
+        click.echo(f"Violation: {', '.join(map(str, files)) or 'data'}: {exc}")
+        sys.exit(1)
+    report = validate_graphs(sources, inferred)
+    click.echo(report.render(fmt))
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Value of a catalogue query's parameter (repeatable).")
+@click.pass_context
+@handle_errors
+def query(ctx, query_or_file, fmt, params):
+    """Run SPARQL (text, a .rq file, or a catalogue query's name) over the last good build."""
+    from .build import current_build
+    from .queries import catalogue, parse_query_file
+    from .results import render
+    from .store import EmbeddedStore
+
+    settings = _settings(ctx)
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        values[name] = value
+    path = Path(query_or_file)
+    named = None
+    if query_or_file.endswith(".rq") or (len(query_or_file) < 255 and path.is_file()):
+        if not path.is_file():
+            raise QueryError(f"no such query file: {query_or_file}")
+        named = parse_query_file(path)
+    elif settings.queries_dir.is_dir() and query_or_file in catalogue(settings.queries_dir):
+        named = catalogue(settings.queries_dir)[query_or_file]
+    if named is not None:
+        text, bindings = named.text, named.bind(values)
+    else:
+        if values:
+            raise QueryError("--param is only for catalogue queries (queries/*.rq)")
+        text, bindings = query_or_file, {}
+    store = EmbeddedStore.from_build(current_build(settings))
+    click.echo(render(store.query(text, bindings), fmt).rstrip("\n"))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def conflicts(ctx, fmt):
+    """List every disagreement between sources (subject, property, each value with its graph)."""
+    from .build import current_build
+    from .conflicts import find_conflicts
+    from .store import EmbeddedStore
+
+    store = EmbeddedStore.from_build(current_build(_settings(ctx)))
+    found = find_conflicts(store)
+    if fmt == "json":
+        click.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=2))
+        return
+    for c in found:
+        click.echo(f"{c.label or c.subject}  <{c.subject}>")
+        click.echo(f"  {c.property}")
+        for value, graphs in c.values:
+            click.echo(f"    {value!s:<40} {', '.join(graphs)}")
+    click.echo(f"{len(found)} disagreement(s) between sources.")
+
+
+@main.command("queries")
+@click.pass_context
+@handle_errors
+def list_queries(ctx):
+    """List the catalogue of competency queries with their summaries and parameters."""
+    from .queries import catalogue
+
+    for name, q in catalogue(_settings(ctx).queries_dir).items():
+        params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
+        click.echo(f"{name}: {q.summary}" + (f"  [{params}]" if params else ""))

@@ -1,0 +1,95 @@
+"""One settings object: defaults < settings file (TOML) < ISCM_* environment < explicit overrides."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import IscmError
+
+
+def _default_build_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "iscm-graph"
+
+
+def _default_source_dir() -> Path:
+    # An installed wheel carries the project's folders inside the package; a source checkout has
+    # them at the repository root.
+    packaged = Path(__file__).resolve().parent / "_resources"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    source_dir: Path = field(default_factory=_default_source_dir)
+    build_dir: Path = field(default_factory=_default_build_dir)
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 2
+    keep_builds: int = 2
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.source_dir / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.source_dir / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.source_dir / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.source_dir / "queries"
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, value, origin: str):
+    kind = _FIELDS[name].type
+    try:
+        if kind in ("Path",):
+            return Path(value).expanduser()
+        if kind in ("int",):
+            return int(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise IscmError(f"setting {name!r} from {origin}: {value!r} is not a valid {kind}") from None
+
+
+def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> Settings:
+    values: dict = {}
+    config_file = config_file or os.environ.get("ISCM_CONFIG")
+    if config_file:
+        path = Path(config_file)
+        try:
+            with path.open("rb") as fh:
+                table = tomllib.load(fh)
+        except OSError as exc:
+            raise IscmError(f"cannot read settings file {path}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise IscmError(f"settings file {path} is not valid TOML: {exc}") from None
+        for key, value in table.items():
+            name = key.replace("-", "_")
+            if name not in _FIELDS:
+                raise IscmError(f"settings file {path}: unknown setting {key!r}")
+            values[name] = _coerce(name, value, str(path))
+    for name in _FIELDS:
+        env = os.environ.get("ISCM_" + name.upper())
+        if env:
+            values[name] = _coerce(name, env, "ISCM_" + name.upper())
+    for name, value in overrides.items():
+        if value is not None:
+            values[name] = _coerce(name, value, "the command line")
+    settings = Settings(**values)
+    if not settings.ontology_dir.is_dir():
+        raise IscmError(f"source folder {settings.source_dir} has no ontology/ folder")
+    return settings

@@ -1,0 +1,19 @@
+"""Errors the library raises; the CLI turns each into one clear message and an exit code."""
+
+
+class IscmError(Exception):
+    """Something the user can fix: bad input, a missing build, a wrong setting (exit code 2)."""
+
+    exit_code = 2
+
+
+class DataError(IscmError):
+    """A data, ontology or shapes file cannot be read; the message names the file and the place."""
+
+
+class NoBuildError(IscmError):
+    """No good build exists yet where one is needed."""
+
+
+class QueryError(IscmError):
+    """A SPARQL query is malformed or cannot be evaluated."""

@@ -1,0 +1,109 @@
+"""Read the ontology, the shapes and the data files into graphs, remembering which file said what."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.namespace import PROV
+
+from .errors import DataError
+from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH
+from .states import states_graph
+
+RESERVED_GRAPHS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH}
+
+
+@dataclass
+class Sources:
+    """Everything the build reads: one graph per named graph, and where each subject was stated."""
+
+    ontology: Graph
+    shapes: Graph
+    graphs: dict[URIRef, Graph] = field(default_factory=dict)
+    files_of_subject: dict = field(default_factory=lambda: defaultdict(set))
+    files: list[Path] = field(default_factory=list)
+
+    def data_union(self) -> Graph:
+        union = Graph()
+        for g in self.graphs.values():
+            union += g
+        return union
+
+
+def _parse(path: Path, fmt: str, into: Graph | Dataset) -> None:
+    try:
+        into.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific types; all mean "bad file"
+        detail = " ".join(str(exc).split())
+        raise DataError(f"{path}: not valid {fmt.upper()}: {detail}") from None
+
+
+def read_turtle_folder(folder: Path, identifier: URIRef | None = None) -> Graph:
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise DataError(f"{folder}: no .ttl files")
+    g = Graph(identifier=identifier)
+    for path in files:
+        _parse(path, "turtle", g)
+    return g
+
+
+def read_data_file(path: Path) -> tuple[URIRef, Graph]:
+    """A data file is TriG with exactly one named graph under https://w3id.org/iscm/graph/."""
+    ds = Dataset()
+    _parse(path, "trig", ds)
+    if len(ds.default_graph):
+        raise DataError(f"{path}: {len(ds.default_graph)} triple(s) outside any GRAPH block; "
+                        "every statement must sit in its source's named graph")
+    named = [g for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
+    if len(named) != 1:
+        raise DataError(f"{path}: holds {len(named)} named graphs; a data file holds exactly one")
+    graph = named[0]
+    iri = graph.identifier
+    if not isinstance(iri, URIRef) or not str(iri).startswith(str(GRAPH)):
+        raise DataError(f"{path}: graph {iri} is not under {GRAPH}")
+    if iri in RESERVED_GRAPHS:
+        raise DataError(f"{path}: graph {iri} is written by the build, not by data files")
+    plain = Graph(identifier=iri)
+    plain += graph
+    return iri, plain
+
+
+def load_files(paths: list[Path], sources: Sources) -> None:
+    for path in paths:
+        iri, g = read_data_file(path)
+        sources.files.append(path)
+        target = sources.graphs.setdefault(iri, Graph(identifier=iri))
+        target += g
+        for s in set(g.subjects()):
+            sources.files_of_subject[s].add(str(path))
+
+
+def load_sources(settings, files: list[Path] | None = None) -> Sources:
+    """Load ontology and shapes; then the given data files, or the whole data folder plus the states."""
+    sources = Sources(
+        ontology=read_turtle_folder(settings.ontology_dir, ONTOLOGY_GRAPH),
+        shapes=read_turtle_folder(settings.shapes_dir),
+    )
+    if files is None:
+        data = sorted(settings.data_dir.rglob("*.trig"))
+        if not data:
+            raise DataError(f"{settings.data_dir}: no .trig data files")
+        load_files(data, sources)
+        states = states_graph(settings.data_dir / "curated")
+        sources.graphs[STATES_GRAPH] = states
+        for s in set(states.subjects()):
+            sources.files_of_subject[s].add("(generated: ISO 3166-1 states)")
+    else:
+        load_files([Path(p) for p in files], sources)
+    return sources
+
+
+def graph_sources(sources: Sources) -> dict[URIRef, list]:
+    """graph IRI -> what it says it was derived from (documents or URLs)."""
+    return {iri: sorted(g.objects(iri, PROV.wasDerivedFrom)) for iri, g in sources.graphs.items()}
+
+
+__all__ = ["Sources", "load_sources", "read_data_file", "read_turtle_folder", "graph_sources", "BNode"]

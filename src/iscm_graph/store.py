@@ -1,0 +1,56 @@
+"""Query engine over the last good build: an embedded pyoxigraph store, read-only by use.
+
+The default graph of every query is the union of all named graphs; GRAPH ?g still sees each of them.
+Values are passed as RDF terms (substitutions), never pasted into the query text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .namespaces import PREFIXES
+
+
+def to_ox(term):
+    """An rdflib term (or a plain Python value) as a pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
+    return ox.Literal(str(term))
+
+
+class EmbeddedStore:
+    def __init__(self, store: ox.Store):
+        self._store = store
+
+    @classmethod
+    def from_build(cls, build_path: Path) -> "EmbeddedStore":
+        store = ox.Store()
+        store.bulk_load(path=str(build_path / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def query(self, sparql: str, bindings: dict | None = None):
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
+                                     substitutions=substitutions or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self._store)

@@ -1,0 +1,28 @@
+"""Headline figures of a build, for the build's output and the home page."""
+from __future__ import annotations
+
+_QUERY = """
+SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  { ?x a iscm:RegionalConsultativeProcess BIND ("regional consultative processes" AS ?what) }
+  UNION { ?x a iscm:InterRegionalForum BIND ("inter-regional forums" AS ?what) }
+  UNION { ?x a iscm:GlobalProcess BIND ("global processes" AS ?what) }
+  UNION { ?x a iscm:State FILTER NOT EXISTS { ?x iscm:isTerritory true } BIND ("states" AS ?what) }
+  UNION { ?x a iscm:State ; iscm:isTerritory true BIND ("territories" AS ?what) }
+  UNION { ?x a iscm:RegionalBody BIND ("regional bodies" AS ?what) }
+  UNION { ?x a iscm:UNRegionalCommission BIND ("UN regional commissions" AS ?what) }
+  UNION { ?x a iscm:Secretariat BIND ("secretariats" AS ?what) }
+  UNION { ?x a iscm:ThematicArea BIND ("thematic areas" AS ?what) }
+  UNION { ?x a iscm:GCMObjective BIND ("GCM objectives" AS ?what) }
+  UNION { ?x a iscm:GCMParagraph BIND ("UN document paragraphs" AS ?what) }
+  UNION { ?x a iscm:GlobalMeeting ; iscm:meetingNumber [] BIND ("global RCP meetings" AS ?what) }
+  UNION { ?x a iscm:SourceDocument BIND ("source documents" AS ?what) }
+} GROUP BY ?what"""
+
+ORDER = ["regional consultative processes", "inter-regional forums", "global processes", "states",
+         "territories", "regional bodies", "UN regional commissions", "secretariats", "thematic areas",
+         "GCM objectives", "UN document paragraphs", "global RCP meetings", "source documents"]
+
+
+def headline_counts(store) -> dict[str, int]:
+    found = {row["what"].value: int(row["n"].value) for row in store.query(_QUERY)}
+    return {k: found.get(k, 0) for k in ORDER}
