@@ -1,6 +1,8 @@
 """Query engine over the last good build: an embedded pyoxigraph store, read-only by use.
 
-The default graph of every query is the union of all named graphs; GRAPH ?g still sees each of them.
+The default graph of every query is the union of all named graphs, as a set: pyoxigraph's own
+"default graph as union" repeats a triple once per graph stating it, so the store materialises the
+union into its default graph once at load. GRAPH ?g still sees each named graph.
 Values are passed as RDF terms (substitutions), never pasted into the query text.
 """
 from __future__ import annotations
@@ -40,16 +42,20 @@ class EmbeddedStore:
     def from_build(cls, build_path: Path) -> "EmbeddedStore":
         store = ox.Store()
         store.bulk_load(path=str(build_path / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         return cls(store)
 
     def query(self, sparql: str, bindings: dict | None = None):
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
+            return self._store.query(sparql, prefixes=PREFIXES,
                                      substitutions=substitutions or None)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, ValueError, RuntimeError) as exc:
+            if "SELECT projection" in str(exc):
+                raise QueryError("a bound parameter must appear in the SELECT clause: "
+                                 f"{exc}") from None
             raise QueryError(f"query failed: {exc}") from None
 
     def __len__(self) -> int:

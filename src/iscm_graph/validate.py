@@ -98,11 +98,14 @@ def _shape_name(report: Graph, shape) -> str:
 
 
 def validate_graphs(sources: Sources, inferred: Graph) -> Report:
+    # The ontology goes into the data graph itself: shapes read its annotations (which properties
+    # need attribution), and pyshacl only mixes an ont_graph in when it runs its own inference.
     data = sources.data_union()
     data += inferred
+    data += sources.ontology
     data += attribution_view(sources, sources.ontology)
     _, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=sources.shapes, ont_graph=sources.ontology, inference="none",
+        data, shacl_graph=sources.shapes, inference="none",
         advanced=True, allow_warnings=True, abort_on_first=False)
     results = []
     for r in report_graph.subjects(RDF.type, SH.ValidationResult):

@@ -1,0 +1,60 @@
+"""Shared fixtures: one real build of the project's data per test session, and a CLI runner."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iscm_graph.build import run_build
+from iscm_graph.config import load_settings
+from iscm_graph.store import EmbeddedStore
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session")
+def build_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def settings(build_root):
+    return load_settings(source_dir=REPO, build_dir=build_root)
+
+
+@pytest.fixture(scope="session")
+def built(settings):
+    result = run_build(settings)
+    assert result.ok, "\n".join(r.line() for r in result.report.violations)
+    return result
+
+
+@pytest.fixture(scope="session")
+def store(built) -> EmbeddedStore:
+    return EmbeddedStore.from_build(built.path)
+
+
+def run_cli(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """Run the installed `iscm-graph` command in a child process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "iscm_graph", *map(str, args)], cwd=cwd,
+                          env=full_env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def cli(built, build_root):
+    """The CLI pointed at the repository's data and the session's build."""
+    def _run(*args, cwd=None):
+        return run_cli("--source", REPO, "--build-dir", build_root, *args, cwd=cwd)
+    return _run
+
+
+def select(store, query: str, **bindings) -> list[dict]:
+    """SELECT rows as dicts of plain strings (IRI or literal value; None when unbound)."""
+    results = store.query(query, bindings)
+    names = [v.value for v in results.variables]
+    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in results]
