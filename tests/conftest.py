@@ -13,7 +13,8 @@ from iscm_graph.config import load_settings
 from iscm_graph.store import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = REPO.parent / "shared" / "sources"
+# The source documents sit beside the checkout (../shared/sources), as on every machine and in CI.
+SOURCES = Path(os.environ.get("ISCM_SOURCES_TEXT", REPO.parent / "shared" / "sources"))
 
 
 @pytest.fixture(scope="session")

@@ -102,14 +102,22 @@ def test_query_without_a_build_is_a_clear_error(tmp_path):
     assert out.returncode == 2 and "run `iscm-graph build` first" in out.stderr
 
 
-def test_settings_from_environment_and_file(tmp_path):
+def test_settings_from_environment_and_file(tmp_path, monkeypatch):
     from iscm_graph.config import load_settings
     from iscm_graph.errors import IscmError
 
+    monkeypatch.delenv("ISCM_BUILD_DIR", raising=False)
     cfg = tmp_path / "s.toml"
     cfg.write_text('port = 8080\nbuild-dir = "/tmp/x"\n', encoding="utf-8")
     s = load_settings(cfg, source_dir=REPO)
     assert s.port == 8080 and str(s.build_dir) == "/tmp/x"
+    monkeypatch.setenv("ISCM_PORT", "9090")                 # environment beats the file
+    assert load_settings(cfg, source_dir=REPO).port == 9090
+    assert load_settings(cfg, source_dir=REPO, port=7070).port == 7070   # explicit beats both
+    monkeypatch.setenv("ISCM_PORT", "many")
+    with pytest.raises(IscmError, match="ISCM_PORT"):
+        load_settings(cfg, source_dir=REPO)
+    monkeypatch.delenv("ISCM_PORT")
     cfg.write_text('colour = "blue"\n', encoding="utf-8")
     with pytest.raises(IscmError, match="unknown setting 'colour'"):
         load_settings(cfg, source_dir=REPO)
