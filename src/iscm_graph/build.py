@@ -27,6 +27,7 @@ from . import __version__
 from .errors import NoBuildError
 from .load import Sources, load_sources
 from .namespaces import INFERRED_GRAPH, ISCM, ONTOLOGY_GRAPH
+from .memberships import derive as derive_memberships
 from .reason import infer
 from .validate import Report, validate_graphs
 
@@ -106,6 +107,7 @@ def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult)
             "iscm_graph_version": __version__,
             "graphs": result.graph_counts,
             "triples": sum(result.graph_counts.values()),
+            "as_of": dt.date.today().isoformat(),
             "warnings": len(result.report.warnings),
             "timings_s": result.timings,
             "files": {"dataset.nq": digest,
@@ -155,8 +157,11 @@ def run_build(settings, progress: Progress = lambda msg: None) -> BuildResult:
     started = time.perf_counter()
     with timer.step("load", "[1/4] loading ontology, shapes and data"):
         sources = load_sources(settings)
-    with timer.step("reason", "[2/4] reasoning (OWL 2 RL)"):
-        inferred = infer(sources.ontology, sources.data_union())
+    with timer.step("reason", "[2/4] reasoning (OWL 2 RL) and deriving memberships"):
+        union = sources.data_union()
+        inferred = infer(sources.ontology, union)
+        union += inferred
+        inferred += derive_memberships(union, today=dt.date.today())
         _inferred_description(inferred, sources)
     with timer.step("validate", "[3/4] validating (SHACL)"):
         report = validate_graphs(sources, inferred)

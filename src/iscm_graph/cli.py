@@ -80,6 +80,9 @@ def build(ctx):
     click.echo("\nSummary:")
     for what, n in headline_counts(store).items():
         click.echo(f"  {n:>5}  {what}")
+    from .coverage import membership_coverage, render_coverage
+    click.echo("\nMemberships:")
+    click.echo(render_coverage(*membership_coverage(store)))
     click.echo(f"\n{len(result.report.warnings)} warning(s), 0 violations.")
     click.echo(f"Build {result.path.name} written to {result.path}")
     click.echo(f"Build time: {time.perf_counter() - started:.2f} s "
@@ -170,6 +173,27 @@ def conflicts(ctx, fmt):
         for value, graphs in c.values:
             click.echo(f"    {value!s:<40} {', '.join(graphs)}")
     click.echo(f"{len(found)} disagreement(s) between sources.")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def memberships(ctx, fmt):
+    """Membership coverage: declared counts beside listed members, and states in no mechanism."""
+    from dataclasses import asdict
+
+    from .build import current_build
+    from .coverage import membership_coverage, render_coverage
+    from .store import EmbeddedStore
+
+    rows, unlisted = membership_coverage(EmbeddedStore.from_build(current_build(_settings(ctx))))
+    if fmt == "json":
+        click.echo(json.dumps({"mechanisms": [{**asdict(r), "status": r.status} for r in rows],
+                               "states_in_no_mechanism_but_gfmd": [s for s, _ in unlisted]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_coverage(rows, unlisted))
 
 
 @main.command("queries")

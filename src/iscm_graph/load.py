@@ -10,7 +10,8 @@ from rdflib.namespace import PROV
 
 from .errors import DataError
 from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH
-from .states import states_graph
+from .memberships import list_graphs, un_membership_graph
+from .states import read_un_lists, states_graph
 
 RESERVED_GRAPHS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH}
 
@@ -92,10 +93,17 @@ def load_sources(settings, files: list[Path] | None = None) -> Sources:
         if not data:
             raise DataError(f"{settings.data_dir}: no .trig data files")
         load_files(data, sources)
-        states = states_graph(settings.data_dir / "curated")
-        sources.graphs[STATES_GRAPH] = states
-        for s in set(states.subjects()):
-            sources.files_of_subject[s].add("(generated: ISO 3166-1 states)")
+        curated = settings.data_dir / "curated"
+        members, observers = read_un_lists(curated)
+        generated = [("(generated: ISO 3166-1 states)", states_graph(curated, members, observers)),
+                     (str(curated / "un-members.csv"), un_membership_graph(curated, members, observers))]
+        generated += [(str(path), g) for path, g in list_graphs(settings.data_dir / "memberships")]
+        for origin, g in generated:
+            sources.graphs[g.identifier] = g
+            if not origin.startswith("("):
+                sources.files.append(Path(origin))
+            for s in set(g.subjects()):
+                sources.files_of_subject[s].add(origin)
     else:
         load_files([Path(p) for p in files], sources)
     return sources

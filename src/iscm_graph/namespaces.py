@@ -43,6 +43,7 @@ PREFIXES = {
     "schema": str(SCHEMA),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "time": "http://www.w3.org/2006/time#",
 }
 
 __all__ = ["ISCM", "ID", "GRAPH", "STATE", "EU_COUNTRY", "SCHEMA", "PREFIXES", "SDO"]

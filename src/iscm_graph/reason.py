@@ -53,11 +53,13 @@ def reasoning_input(ontology: Graph, data: Graph) -> Graph:
         if triple[1] not in _DOCUMENTATION and not str(triple[1]).startswith(("http://purl.org/dc/terms/",
                                                                             "http://purl.org/vocab/vann/")):
             axioms.add(triple)
-    relevant = {RDF.type, OWL.sameAs} | {s for s in ontology.subjects() if isinstance(s, URIRef)}
+    terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     combined = Graph()
     combined += axioms
     for triple in data:
-        if triple[1] in relevant:
+        p = triple[1]
+        # a type the ontology says nothing about (org:Membership, time:Instant, ...) entails nothing
+        if (p == RDF.type and triple[2] in terms) or p == OWL.sameAs or (p != RDF.type and p in terms):
             combined.add(triple)
     return combined
 

@@ -34,13 +34,16 @@ def _read_codes(path: Path) -> dict[str, str]:
         code = (row.get("alpha3") or "").strip().upper()
         if pycountry.countries.get(alpha_3=code) is None:
             raise DataError(f"{path}: row {lineno}: {code!r} is not an ISO 3166-1 alpha-3 code")
-        rows[code] = (row.get("admitted") or "").strip()
+        rows[code] = (row.get("admitted") or row.get("observer_since") or "").strip()
     return rows
 
 
-def states_graph(curated_dir: Path) -> Graph:
-    members = _read_codes(curated_dir / "un-members.csv")
-    observers = _read_codes(curated_dir / "un-observers.csv")
+def read_un_lists(curated_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """UN member and observer states: alpha-3 -> year (admission or observer status)."""
+    return _read_codes(curated_dir / "un-members.csv"), _read_codes(curated_dir / "un-observers.csv")
+
+
+def states_graph(curated_dir: Path, members: dict[str, str], observers: dict[str, str]) -> Graph:
     arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
     cldr_ar = Locale("ar").territories
     g = Graph(identifier=STATES_GRAPH)
