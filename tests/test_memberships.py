@@ -64,7 +64,6 @@ def test_mali_as_of_dates(store):
 
 
 def test_current_links_only_for_current_members(store):
-    left = select(store, "ASK { state:mli iscm:memberOf body:ecowas }") if False else None
     assert not bool(store.query("ASK { state:mli iscm:memberOf body:ecowas }"))
     assert bool(store.query("ASK { body:ecowas iscm:hasMember state:nga . state:nga iscm:memberOf body:ecowas }"))
     # the direct links live in the inferred graph only
@@ -73,9 +72,6 @@ def test_current_links_only_for_current_members(store):
 
 
 def test_every_membership_has_a_source_and_a_role(store):
-    rows = select(store, """SELECT (COUNT(?m) AS ?n) { ?m a org:Membership .
-        FILTER NOT EXISTS { ?m org:role ?r }
-        UNION {} }""") if False else None
     missing = select(store, """SELECT (COUNT(DISTINCT ?m) AS ?n) { ?m a org:Membership .
         FILTER (NOT EXISTS { ?m org:role ?r } || NOT EXISTS { { ?m dcterms:source ?s } UNION { ?m prov:wasDerivedFrom ?d } }) }""")
     assert missing[0]["n"] == "0"
