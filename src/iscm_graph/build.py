@@ -73,6 +73,30 @@ def nquads_lines(graph: Graph) -> list[str]:
     return [line[:-1] + name + " .\n" for line in text.splitlines() if line.strip()]
 
 
+def write_dumps(folder: Path, nquads: Path, graphs: list[Graph]) -> None:
+    """Gzipped dumps served at /download: N-Quads (as built), TriG, and Turtle of the union."""
+    import gzip
+
+    from rdflib import Dataset
+
+    from .namespaces import PREFIXES
+
+    dumps = folder / "dumps"
+    dumps.mkdir()
+    with nquads.open("rb") as src, gzip.GzipFile(dumps / "dataset.nq.gz", "wb", mtime=0) as dst:
+        shutil.copyfileobj(src, dst)
+    ds, union = Dataset(), Graph()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+        union.bind(prefix, ns)
+    for g in graphs:
+        ds.graph(g.identifier).__iadd__(g)
+        union += g
+    for name, data, fmt in (("dataset.trig.gz", ds, "trig"), ("dataset.ttl.gz", union, "turtle")):
+        with gzip.GzipFile(dumps / name, "wb", mtime=0) as dst:
+            dst.write(data.serialize(format=fmt, encoding="utf-8"))
+
+
 def current_build(settings) -> Path:
     link = Path(settings.build_dir) / "current"
     if not (link / "manifest.json").exists():
@@ -101,6 +125,7 @@ def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult)
         dataset.write_text("".join(lines), encoding="utf-8")
         digest = _sha256(dataset)
         (staging / "validation.json").write_text(result.report.render("json"), encoding="utf-8")
+        write_dumps(staging, dataset, graphs)
         manifest = {
             "build_id": digest[:16],
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

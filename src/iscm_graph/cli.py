@@ -196,6 +196,23 @@ def memberships(ctx, fmt):
         click.echo(render_coverage(rows, unlisted))
 
 
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; ISCM_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default 5000; ISCM_PORT).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default 2; ISCM_WORKERS).")
+@click.pass_context
+@handle_errors
+def serve(ctx, host, port, workers):
+    """Serve the last good build: SPARQL endpoint, dereferenceable IRIs, dumps (gunicorn)."""
+    from .config import load_settings
+    from .serve import serve as run_server
+
+    opts = ctx.obj
+    settings = load_settings(opts["config"], source_dir=opts["source"], build_dir=opts["build_dir"],
+                             host=host, port=port, workers=workers)
+    run_server(settings, settings.host, settings.port, settings.workers)
+
+
 @main.command("queries")
 @click.pass_context
 @handle_errors

@@ -45,11 +45,20 @@ class EmbeddedStore:
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         return cls(store)
 
-    def query(self, sparql: str, bindings: dict | None = None):
+    def query(self, sparql: str, bindings: dict | None = None, *, default_graphs=None,
+              named_graphs=None, base_iri: str | None = None, prefixes: bool = True):
+        """Evaluate a SPARQL query. `default_graphs` / `named_graphs` (graph IRIs) replace the
+        dataset, as the protocol's default-graph-uri / named-graph-uri do; they are names, never
+        fetched."""
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        options = {}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(sparql, prefixes=PREFIXES,
-                                     substitutions=substitutions or None)
+            return self._store.query(sparql, prefixes=PREFIXES if prefixes else None, base_iri=base_iri,
+                                     substitutions=substitutions or None, **options)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, ValueError, RuntimeError) as exc:

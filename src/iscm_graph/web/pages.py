@@ -1,0 +1,90 @@
+"""HTML views of resources and graphs: English and Arabic side by side, provenance per statement."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import render_template
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from ..namespaces import BASE, ISCM, PREFIXES
+
+ONTOLOGY_NS = str(ISCM)
+
+
+def local_href(iri: str) -> str | None:
+    """Where an IRI of this dataset is shown on this server (None for outside IRIs)."""
+    if iri.startswith(BASE + "id/"):
+        return "/doc/" + iri[len(BASE + "id/"):] + ".html"
+    if iri.startswith(BASE + "graph/"):
+        return "/graph/" + iri[len(BASE + "graph/"):] + ".html"
+    if iri.startswith(ONTOLOGY_NS):
+        return "/ontology.html#" + iri[len(ONTOLOGY_NS):]
+    if iri == BASE + "ontology":
+        return "/ontology.html"
+    return None
+
+
+def curie(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+class Labeller:
+    def __init__(self, ontology, triples):
+        self.labels: dict = defaultdict(dict)
+        for s, p, o in list(ontology.triples((None, RDFS.label, None))) + [
+                t for t in triples if t[1] in (SKOS.prefLabel, RDFS.label)]:
+            if isinstance(o, Literal) and o.language in ("en", "ar"):
+                self.labels[s].setdefault(o.language, str(o))
+
+    def both(self, term) -> dict:
+        return self.labels.get(term, {})
+
+
+def _value(term, labeller) -> dict:
+    if isinstance(term, Literal):
+        return {"kind": "literal", "text": str(term), "lang": term.language,
+                "dir": "rtl" if term.language == "ar" else None,
+                "datatype": curie(str(term.datatype)) if term.datatype else None}
+    if isinstance(term, BNode):
+        return {"kind": "blank", "id": str(term)}
+    iri = str(term)
+    return {"kind": "iri", "iri": iri, "href": local_href(iri) or iri, "curie": curie(iri),
+            "labels": labeller.both(term)}
+
+
+def resource_page(loaded, desc, base_path: str) -> str:
+    triples = [(s, p, o) for s, p, o, _ in desc.statements + desc.context]
+    labeller = Labeller(loaded.ontology, triples)
+    this = URIRef(desc.iri)
+    out, incoming = defaultdict(list), defaultdict(list)
+    for s, p, o, g in desc.statements:
+        row = {"value": _value(o if s == this else s, labeller), "graph": g,
+               "graph_href": local_href(g) or g, "graph_curie": curie(g)}
+        (out if s == this else incoming)[p].append(row)
+    blank = defaultdict(list)
+    for s, p, o, g in desc.context:
+        if isinstance(s, BNode):
+            blank[str(s)].append({"predicate": _value(p, labeller), "value": _value(o, labeller),
+                                  "graph_curie": curie(g), "graph_href": local_href(g) or g})
+    def rows(groups):
+        return [{"predicate": _value(p, labeller), "values": sorted(v, key=lambda r: (r["graph"], str(r["value"])))}
+                for p, v in sorted(groups.items(), key=lambda kv: curie(str(kv[0])))]
+    names = labeller.both(this)
+    return render_template("resource.html", iri=desc.iri, names=names, curie=curie(desc.iri),
+                           statements=rows(out), incoming=rows(incoming), blank=blank,
+                           base_path=base_path, build=loaded)
+
+
+def graph_page(loaded, graph, title: str, base_path: str) -> str:
+    labeller = Labeller(loaded.ontology, list(graph))
+    subjects = defaultdict(list)
+    for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        subjects[s].append({"predicate": _value(p, labeller), "value": _value(o, labeller)})
+    items = [{"subject": _value(s, labeller), "anchor": str(s).rsplit("#", 1)[-1], "rows": rows}
+             for s, rows in subjects.items()]
+    return render_template("graph.html", title=title, items=items[:3000], truncated=len(items) > 3000,
+                           base_path=base_path, build=loaded, total=len(graph))

@@ -1,0 +1,147 @@
+"""Dereferenceable IRIs: /id/... answers 303 to /doc/...; documents in every RDF format and HTML.
+The ontology, the shapes and the named graphs are documents the same way."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+from rdflib import Dataset, Graph, URIRef
+
+from ..documents import describe, to_rdflib
+from ..namespaces import BASE
+from ..negotiation import DOCUMENT_TYPES, EXTENSIONS, HTML, QUAD_TYPES, choose
+from ..rdfout import serialize
+from .common import alternates, build, cached, not_modified, public_base
+from .errors import error_response
+from .pages import resource_page
+
+bp = Blueprint("resources", __name__)
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
+
+
+def _split_extension(path: str) -> tuple[str, str | None]:
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in EXTENSIONS and "/" not in ext:
+        return stem, EXTENSIONS[ext]
+    return path, None
+
+
+def _check_path(path: str) -> None:
+    if not _SAFE_PATH.match(path) or ".." in path.split("/") or "//" in path:
+        abort(404, "no such resource")
+
+
+def _negotiate(explicit_type: str | None) -> str | None:
+    if explicit_type:
+        return explicit_type
+    return choose(request.accept_mimetypes, DOCUMENT_TYPES, request.args.get("format"))
+
+
+@bp.route("/id/<path:path>")
+def identifier(path: str):
+    _check_path(path)
+    loaded = build()
+    iri = BASE + "id/" + path
+    if not bool(loaded.store.query("ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }", {"this": URIRef(iri)})):
+        return _not_found(iri)
+    mt = _negotiate(None)
+    if mt is None:
+        return error_response(406, "offered: " + ", ".join(DOCUMENT_TYPES))
+    ext = "html" if mt == HTML else [e for e, m in EXTENSIONS.items() if m == mt][0]
+    resp = redirect(f"/doc/{path}.{ext}", code=303)
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.route("/doc/<path:path>")
+def document(path: str):
+    _check_path(path)
+    stem, explicit = _split_extension(path)
+    mt = _negotiate(explicit)
+    if mt is None:
+        return error_response(406, "offered: " + ", ".join(DOCUMENT_TYPES))
+    loaded = build()
+    variant = f"doc-{EXTENSIONS_REV.get(mt, 'x')}"
+    if not_modified(loaded, variant):
+        return cached(Response(status=304), loaded, variant)
+    iri = BASE + "id/" + stem
+    desc = describe(loaded.store, iri)
+    if not desc.found:
+        return _not_found(iri, mt)
+    base_path = f"{public_base()}/doc/{stem}"
+    if mt == HTML:
+        body = resource_page(loaded, desc, base_path)
+    else:
+        data = desc.dataset() if mt in QUAD_TYPES else desc.graph()
+        body = serialize(data, mt, loaded.context, public_base() + "/context.jsonld")
+    resp = Response(body, mimetype=mt)
+    resp.headers["Link"] = alternates(base_path, mt, DOCUMENT_TYPES)
+    resp.headers["Content-Location"] = f"/doc/{stem}.{EXTENSIONS_REV[mt]}"
+    return cached(resp, loaded, variant)
+
+
+EXTENSIONS_REV = {mt: ext for ext, mt in EXTENSIONS.items()}
+
+
+def _not_found(iri: str, mt: str | None = None):
+    mt = mt or _negotiate(None) or "text/plain"
+    message = f"no resource {iri} in this graph"
+    if mt == HTML:
+        return Response(render_template("error.html", status=404, message=message), status=404, mimetype=HTML)
+    if mt in EXTENSIONS_REV and mt != HTML:
+        # an empty graph in the format asked for, so RDF clients can parse the 404 too
+        data = Dataset() if mt in QUAD_TYPES else Graph()
+        return Response(serialize(data, mt), status=404, mimetype=mt)
+    return error_response(404, message)
+
+
+def _graph_document(graph: Graph, stem_url: str, variant: str, explicit: str | None, title: str):
+    mt = _negotiate(explicit)
+    if mt is None:
+        return error_response(406, "offered: " + ", ".join(DOCUMENT_TYPES))
+    loaded = build()
+    variant = f"{variant}-{EXTENSIONS_REV[mt]}"
+    if not_modified(loaded, variant):
+        return cached(Response(status=304), loaded, variant)
+    if mt == HTML:
+        from .pages import graph_page
+        body = graph_page(loaded, graph, title, stem_url)
+    else:
+        body = serialize(graph, mt, loaded.context, public_base() + "/context.jsonld")
+    resp = Response(body, mimetype=mt)
+    resp.headers["Link"] = alternates(stem_url, mt, DOCUMENT_TYPES)
+    return cached(resp, loaded, variant)
+
+
+@bp.route("/ontology", defaults={"ext": None})
+@bp.route("/ontology.<ext>")
+def ontology(ext):
+    if ext is not None and ext not in EXTENSIONS:
+        abort(404, "no such format")
+    loaded = build()
+    return _graph_document(loaded.ontology, f"{public_base()}/ontology", "ontology",
+                           EXTENSIONS.get(ext), "ISCM ontology")
+
+
+@bp.route("/shapes", defaults={"ext": None})
+@bp.route("/shapes.<ext>")
+def shapes(ext):
+    if ext is not None and ext not in EXTENSIONS:
+        abort(404, "no such format")
+    loaded = build()
+    return _graph_document(loaded.shapes, f"{public_base()}/shapes", "shapes", EXTENSIONS.get(ext), "SHACL shapes")
+
+
+@bp.route("/graph/<path:path>")
+def named_graph(path: str):
+    _check_path(path)
+    stem, explicit = _split_extension(path)
+    loaded = build()
+    iri = BASE + "graph/" + stem
+    if iri not in loaded.manifest["graphs"]:
+        return _not_found(iri, explicit)
+    g = Graph(identifier=URIRef(iri))
+    for row in loaded.store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(iri)}):
+        g.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+    return _graph_document(g, f"{public_base()}/graph/{stem}", "graph-" + stem.replace("/", "-"), explicit,
+                           f"Named graph {iri}")

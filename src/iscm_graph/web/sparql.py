@@ -1,0 +1,138 @@
+"""SPARQL 1.1 Protocol at /sparql: queries by GET, form POST and direct POST; updates refused."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from ..errors import QueryError
+from ..negotiation import GRAPH_TYPES, HTML, RDF, RESULT_TYPES, RESULTS, choose
+from ..safety import check_query
+from .common import build, public_base
+from .errors import error_response
+from .service import service_description
+
+bp = Blueprint("sparql", __name__)
+_OX_RDF = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+           "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+           "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+           "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
+_UPDATE_REFUSED = "this endpoint is read-only: SPARQL updates are not accepted"
+
+
+def _body_text() -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise QueryError(f"the query must be sent as UTF-8, not {charset}")
+    try:
+        return request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the query body is not valid UTF-8 (byte {exc.start})") from None
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise QueryError(f"exactly one {name} parameter is allowed, {len(values)} were given")
+    return values[0] if values else None
+
+
+def _read_request():
+    """(query text or None, default graphs, named graphs) per the protocol; raises on bad requests."""
+    args = request.args
+    defaults, named = args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    if request.method == "GET":
+        if "update" in args:
+            return None, None, None
+        return _single(args.getlist("query"), "query"), defaults, named
+    kind = request.mimetype
+    if kind == "application/x-www-form-urlencoded":
+        form = request.form
+        if "update" in form:
+            return None, None, None
+        defaults += form.getlist("default-graph-uri")
+        named += form.getlist("named-graph-uri")
+        query = _single(form.getlist("query") + args.getlist("query"), "query")
+        if query is None:
+            raise QueryError("no query: send query=... in the form body")
+        return query, defaults, named
+    if kind == "application/sparql-query":
+        return _body_text(), defaults, named
+    if kind == "application/sparql-update":
+        return None, None, None
+    raise _Unsupported(kind)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], strict_slashes=False)
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    try:
+        query, defaults, named = _read_request()
+    except _Unsupported as exc:
+        return error_response(415, f"unsupported media type {exc.args[0] or '(none)'}: use "
+                                   "application/x-www-form-urlencoded or application/sparql-query")
+    if defaults is None:
+        return error_response(403 if request.method == "POST" else 400, _UPDATE_REFUSED)
+    if query is None:
+        if "query" not in request.args and request.method == "GET":
+            return _describe_service()
+        raise QueryError("no query given")
+    check_query(query)
+    loaded = build()
+    results = loaded.store.query(query, default_graphs=defaults or None, named_graphs=named or None,
+                                 base_iri=public_base() + "/sparql")
+    return _answer(results)
+
+
+def _answer(results) -> Response:
+    explicit = request.values.get("format")
+    if isinstance(results, ox.QueryTriples):
+        mt = choose(request.accept_mimetypes, GRAPH_TYPES, explicit)
+        if mt is None:
+            return error_response(406, "no acceptable RDF format; offered: " + ", ".join(GRAPH_TYPES))
+        try:
+            triples = list(results)
+            if mt in ("application/n-quads", "application/trig"):
+                body = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], format=_OX_RDF[mt])
+            else:
+                body = ox.serialize(triples, format=_OX_RDF[mt])
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        return Response(body, mimetype=mt, headers={"Vary": "Accept"})
+    mt = choose(request.accept_mimetypes, RESULT_TYPES, explicit)
+    if mt is None:
+        return error_response(406, "no acceptable result format; offered: " + ", ".join(RESULT_TYPES))
+    try:
+        body = results.serialize(format=RESULTS[mt][1])
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    charset = "; charset=utf-8" if mt.startswith("text/") else ""
+    return Response(body, content_type=mt + charset, headers={"Vary": "Accept"})
+
+
+def _describe_service() -> Response:
+    loaded = build()
+    offered = [HTML, "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+    mt = choose(request.accept_mimetypes, offered, request.args.get("format"))
+    if mt is None:
+        return error_response(406, "offered: " + ", ".join(offered))
+    if mt == HTML:
+        from ..queries import catalogue
+        examples = catalogue(current_settings().queries_dir) if current_settings().queries_dir.is_dir() else {}
+        return Response(render_template("query.html", examples=examples, build=loaded), mimetype=HTML)
+    from ..rdfout import serialize
+    graph = service_description(loaded, public_base())
+    body = serialize(graph, mt, loaded.context, public_base() + "/context.jsonld")
+    return Response(body, mimetype=mt, headers={"Vary": "Accept"})
+
+
+def current_settings():
+    from flask import current_app
+    return current_app.extensions["iscm"].settings
+
+
+__all__ = ["bp", "RDF"]

@@ -1,0 +1,68 @@
+"""The build a server process answers from: loaded once, reloaded when `current` points elsewhere."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..build import current_build, read_manifest
+from ..context import build_context
+from ..load import read_turtle_folder
+from ..namespaces import ONTOLOGY_GRAPH
+from ..store import EmbeddedStore
+
+
+@dataclass
+class LoadedBuild:
+    path: Path
+    manifest: dict
+    store: EmbeddedStore
+    ontology: Graph
+    shapes: Graph
+    context: dict
+    cache: dict = field(default_factory=dict)     # per-build memo of derived documents (VoID, ...)
+
+    @property
+    def build_id(self) -> str:
+        return self.manifest["build_id"]
+
+    @property
+    def last_modified(self) -> str:
+        created = dt.datetime.fromisoformat(self.manifest["created"])
+        return email.utils.format_datetime(created.astimezone(dt.timezone.utc), usegmt=True)
+
+
+class BuildHolder:
+    def __init__(self, settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._loaded: LoadedBuild | None = None
+
+    def _load(self, path: Path) -> LoadedBuild:
+        store = EmbeddedStore.from_build(path)
+        ontology = Graph(identifier=ONTOLOGY_GRAPH)
+        for row in store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH graph:ontology { ?s ?p ?o } }"):
+            from ..documents import to_rdflib
+            ontology.add((to_rdflib(row.subject), to_rdflib(row.predicate), to_rdflib(row.object)))
+        shapes = read_turtle_folder(self.settings.shapes_dir)
+        return LoadedBuild(path, read_manifest(path), store, ontology, shapes, build_context(ontology))
+
+    def get(self) -> LoadedBuild:
+        """The current build; a newer good build is picked up on the next request."""
+        path = current_build(self.settings)
+        loaded = self._loaded
+        if loaded is not None and loaded.path == path:
+            return loaded
+        with self._lock:
+            if self._loaded is None or self._loaded.path != path:
+                self._loaded = self._load(path)
+            return self._loaded
+
+
+def build_mtime(path: Path) -> float:
+    return os.stat(path / "manifest.json").st_mtime
