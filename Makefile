@@ -12,8 +12,14 @@ $(BIN)/iscm-graph: pyproject.toml
 	$(BIN)/pip install --quiet ".[test]"
 	touch $@
 
-# Install (non-editable: what users get), build the graph and print its summary.
+# Install (non-editable: what users get), build the graph, print its summary, then serve it on
+# http://127.0.0.1:5000 (ISCM_HOST / ISCM_PORT change that) until interrupted.
 run: $(BIN)/iscm-graph
+	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+	$(BIN)/iscm-graph build
+	$(BIN)/iscm-graph serve
+
+build: $(BIN)/iscm-graph
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
 	$(BIN)/iscm-graph build
 

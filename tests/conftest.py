@@ -59,3 +59,53 @@ def select(store, query: str, **bindings) -> list[dict]:
     results = store.query(query, bindings)
     names = [v.value for v in results.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in results]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """`iscm-graph serve` in a child process on a free loopback port."""
+
+    def __init__(self, *args):
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "iscm_graph", *map(str, args), "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", "1"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("server exited: " + self.proc.stderr.read()[-2000:])
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("server did not start within 60 s")
+                time.sleep(0.2)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(built, build_root):
+    srv = ServerProcess("--source", REPO, "--build-dir", build_root)
+    yield srv.url
+    srv.stop()

@@ -56,6 +56,13 @@ def test_ecowas_members_then_and_now(store):
     assert codes(then) - codes(now) == {"BFA", "MLI", "NER"}
 
 
+def test_almaty_process_went_from_7_to_6_members(store):
+    rows = run(store, "members-of", organization=ID + "mechanism/almaty-process")
+    members = codes([r for r in rows if r["role"] == "member"])
+    assert members == {"AFG", "AZE", "KAZ", "KGZ", "TJK", "TUR"}
+    assert "TKM" in codes([r for r in rows if r["role"] == "observer"])
+
+
 def test_mali_as_of_dates(store):
     before = {r["label"] for r in run(store, "state-memberships-as-of", date="2024-06-01")}
     after = {r["label"] for r in run(store, "state-memberships-as-of", date="2025-06-01")}

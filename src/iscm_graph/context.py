@@ -44,6 +44,9 @@ def build_context(ontology: Graph) -> dict:
             ctx[name] = {"@id": str(term), "@type": "@id"}
         elif OWL.DatatypeProperty in types:
             rng = ontology.value(term, RDFS.range)
+            # the query engine (Oxigraph) stores the derived integer types as xsd:integer
+            if rng in (XSD.nonNegativeInteger, XSD.positiveInteger):
+                rng = XSD.integer
             if rng is not None and str(rng).startswith(str(XSD)):
                 ctx[name] = {"@id": str(term), "@type": str(rng)}
             else:

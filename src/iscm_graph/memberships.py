@@ -34,8 +34,11 @@ _DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
 class Period:
     start: dt.date | None
     end: dt.date | None
+    ended: bool = False          # an end is recorded, possibly without a date
 
     def covers(self, day: dt.date) -> bool:
+        if self.ended and self.end is None:
+            return False
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
@@ -108,6 +111,13 @@ def _source_node(g: Graph, key: str, src: dict) -> URIRef:
 def _interval(g: Graph, start: str, end: str, where: str) -> BNode:
     interval = BNode()
     g.add((interval, RDF.type, TIME.Interval))
+    if end.lower() == "unknown":
+        # the membership is over, but no source says when: an end instant without a date
+        instant = BNode()
+        g.add((interval, TIME.hasEnd, instant))
+        g.add((instant, RDF.type, TIME.Instant))
+        g.add((instant, SKOS.note, Literal("ended; the date is not known", lang="en")))
+        end = ""
     for prop, raw, is_end in ((TIME.hasBeginning, start, False), (TIME.hasEnd, end, True)):
         day, year = _parse_date(raw, where, is_end)
         if day is None:
@@ -200,7 +210,8 @@ def _date_of(g: Graph, interval, prop) -> dt.date | None:
 
 def _period(g: Graph, node) -> Period:
     interval = g.value(node, ORG.memberDuring)
-    return Period(_date_of(g, interval, TIME.hasBeginning), _date_of(g, interval, TIME.hasEnd))
+    ended = interval is not None and g.value(interval, TIME.hasEnd) is not None
+    return Period(_date_of(g, interval, TIME.hasBeginning), _date_of(g, interval, TIME.hasEnd), ended)
 
 
 def _copy_interval(src: Graph, node, dst: Graph) -> BNode:

@@ -36,7 +36,7 @@ ALIASES = {
     "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
     "nt": "application/n-triples", "ntriples": "application/n-triples",
     "nq": "application/n-quads", "nquads": "application/n-quads",
-    "trig": "application/trig", "html": HTML,
+    "trig": "application/trig", "html": HTML, "n3": "text/n3",
 }
 EXTENSIONS = {ext: mt for mt, (_, ext, _) in RDF.items() if mt not in ("application/x-turtle", "text/plain")}
 EXTENSIONS["html"] = HTML
@@ -44,8 +44,10 @@ DOCUMENT_TYPES = [HTML, "text/turtle", "application/ld+json", "application/rdf+x
                   "application/n-triples", "application/n-quads", "application/trig"]
 RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values", "application/json", "application/xml"]
+# Turtle is also valid N3, so N3 clients get Turtle under their media type.
 GRAPH_TYPES = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
-               "application/n-quads", "application/trig", "application/x-turtle", "text/plain"]
+               "application/n-quads", "application/trig", "application/x-turtle", "text/n3", "text/rdf+n3",
+               "text/plain"]
 
 
 def choose(accept, offered: list[str], explicit: str | None = None) -> str | None:
@@ -53,7 +55,11 @@ def choose(accept, offered: list[str], explicit: str | None = None) -> str | Non
     (werkzeug's parser, q-values included); None when nothing acceptable is offered."""
     if explicit:
         mt = ALIASES.get(explicit.lower(), explicit.lower())
-        return mt if mt in offered else None
+        if mt in offered:
+            return mt
+        if mt in ALIASES.values() or "/" in mt:
+            return None          # a format we know (or a media type) that this answer cannot take
+        # an unknown word (clients add their own, e.g. SPARQLWrapper's format=n3 on GET): use Accept
     if not accept or not list(accept.values()):
         return offered[0]
     return accept.best_match(offered)

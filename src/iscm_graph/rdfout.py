@@ -17,7 +17,9 @@ def _refuse_loading(url, options=None):
 
 
 def compact_jsonld(graph: Graph, context: dict, context_url: str) -> bytes:
-    expanded = json.loads(graph.serialize(format="json-ld"))
+    # N-Quads -> JSON-LD by pyld's standard algorithm keeps every literal's datatype as it is
+    nquads = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
     compacted = jsonld.compact(expanded, context["@context"], {"documentLoader": _refuse_loading})
     compacted["@context"] = context_url
     return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")

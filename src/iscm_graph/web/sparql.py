@@ -13,6 +13,7 @@ from .service import service_description
 
 bp = Blueprint("sparql", __name__)
 _OX_RDF = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+           "text/n3": ox.RdfFormat.TURTLE, "text/rdf+n3": ox.RdfFormat.TURTLE,
            "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
            "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
            "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
