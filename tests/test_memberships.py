@@ -4,9 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
-import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from conftest import REPO, run_cli, select
 from iscm_graph.queries import catalogue

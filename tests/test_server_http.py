@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import gzip
-import io
-import json
 import socket
 import threading
 import time

@@ -7,7 +7,6 @@ those names. Every query test must pass; every update test must be refused.
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest

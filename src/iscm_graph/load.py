@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import PROV
 
 from .errors import DataError
@@ -114,4 +114,4 @@ def graph_sources(sources: Sources) -> dict[URIRef, list]:
     return {iri: sorted(g.objects(iri, PROV.wasDerivedFrom)) for iri, g in sources.graphs.items()}
 
 
-__all__ = ["Sources", "load_sources", "read_data_file", "read_turtle_folder", "graph_sources", "BNode"]
+__all__ = ["Sources", "load_sources", "read_data_file", "read_turtle_folder", "graph_sources"]

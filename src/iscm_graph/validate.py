@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict, dataclass
 
 import pyshacl
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import PROV, RDF, SH
 
 from .load import Sources
@@ -126,4 +126,4 @@ def validate_graphs(sources: Sources, inferred: Graph) -> Report:
     return Report(results=results, graph=report_graph)
 
 
-__all__ = ["Report", "Result", "validate_graphs", "attribution_view", "URIRef"]
+__all__ = ["Report", "Result", "validate_graphs", "attribution_view"]

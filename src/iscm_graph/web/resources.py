@@ -53,50 +53,12 @@ def identifier(path: str):
     return resp
 
 
-@bp.route("/doc/<path:path>")
-def document(path: str):
-    _check_path(path)
-    stem, explicit = _split_extension(path)
-    mt = _negotiate(explicit)
-    if mt is None:
-        return error_response(406, "offered: " + ", ".join(DOCUMENT_TYPES))
-    loaded = build()
-    variant = f"doc-{EXTENSIONS_REV.get(mt, 'x')}"
-    if not_modified(loaded, variant):
-        return cached(Response(status=304), loaded, variant)
-    iri = BASE + "id/" + stem
-    desc = describe(loaded.store, iri)
-    if not desc.found:
-        return _not_found(iri, mt)
-    base_path = f"{public_base()}/doc/{stem}"
-    if mt == HTML:
-        body = resource_page(loaded, desc, base_path)
-    else:
-        data = desc.dataset() if mt in QUAD_TYPES else desc.graph()
-        body = serialize(data, mt, loaded.context, public_base() + "/context.jsonld")
-    resp = Response(body, mimetype=mt)
-    resp.headers["Link"] = alternates(base_path, mt, DOCUMENT_TYPES)
-    resp.headers["Content-Location"] = f"/doc/{stem}.{EXTENSIONS_REV[mt]}"
-    return cached(resp, loaded, variant)
-
-
 EXTENSIONS_REV = {mt: ext for ext, mt in EXTENSIONS.items()}
 
 
-def _not_found(iri: str, mt: str | None = None):
-    mt = mt or _negotiate(None) or "text/plain"
-    message = f"no resource {iri} in this graph"
-    if mt == HTML:
-        return Response(render_template("error.html", status=404, message=message), status=404, mimetype=HTML)
-    if mt in EXTENSIONS_REV and mt != HTML:
-        # an empty graph in the format asked for, so RDF clients can parse the 404 too
-        data = Dataset() if mt in QUAD_TYPES else Graph()
-        return Response(serialize(data, mt), status=404, mimetype=mt)
-    return error_response(404, message)
-
-
-def _graph_document(graph: Graph, stem_url: str, variant: str, explicit: str | None, title: str):
-    mt = _negotiate(explicit)
+def _respond(mt: str | None, variant: str, base_path: str, make_html, make_data):
+    """One document in the negotiated type, with caching headers and alternates; the body is made
+    only when the client's copy (ETag) is not current. make_* return None for an unknown resource."""
     if mt is None:
         return error_response(406, "offered: " + ", ".join(DOCUMENT_TYPES))
     loaded = build()
@@ -104,13 +66,62 @@ def _graph_document(graph: Graph, stem_url: str, variant: str, explicit: str | N
     if not_modified(loaded, variant):
         return cached(Response(status=304), loaded, variant)
     if mt == HTML:
-        from .pages import graph_page
-        body = graph_page(loaded, graph, title, stem_url)
+        body = make_html(loaded)
     else:
-        body = serialize(graph, mt, loaded.context, public_base() + "/context.jsonld")
+        data = make_data(loaded, mt)
+        body = None if data is None else serialize(data, mt, loaded.context, public_base() + "/context.jsonld")
+    if body is None:
+        return None
     resp = Response(body, mimetype=mt)
-    resp.headers["Link"] = alternates(stem_url, mt, DOCUMENT_TYPES)
+    resp.headers["Link"] = alternates(base_path, mt, DOCUMENT_TYPES)
+    resp.headers["Content-Location"] = f"{base_path}.{EXTENSIONS_REV[mt]}"
     return cached(resp, loaded, variant)
+
+
+@bp.route("/doc/<path:path>")
+def document(path: str):
+    _check_path(path)
+    stem, explicit = _split_extension(path)
+    iri = BASE + "id/" + stem
+    base_path = f"{public_base()}/doc/{stem}"
+    found = {}
+
+    def description(loaded):
+        if "d" not in found:
+            found["d"] = describe(loaded.store, iri)
+        return found["d"] if found["d"].found else None
+
+    def html(loaded):
+        desc = description(loaded)
+        return desc and resource_page(loaded, desc, base_path)
+
+    def data(loaded, mt):
+        desc = description(loaded)
+        return desc and (desc.dataset() if mt in QUAD_TYPES else desc.graph())
+
+    mt = _negotiate(explicit)
+    resp = _respond(mt, "doc", base_path, html, data)
+    return resp if resp is not None else _not_found(iri, mt)
+
+
+def _not_found(iri: str, mt: str | None = None):
+    mt = mt or _negotiate(None) or "text/plain"
+    message = f"no resource {iri} in this graph"
+    if mt == HTML:
+        return Response(render_template("error.html", status=404, message=message), status=404, mimetype=HTML)
+    if mt in EXTENSIONS_REV:
+        # an empty graph in the format asked for, so RDF clients can parse the 404 too
+        data = Dataset() if mt in QUAD_TYPES else Graph()
+        return Response(serialize(data, mt), status=404, mimetype=mt)
+    return error_response(404, message)
+
+
+def _graph_document(make_graph, base_path: str, variant: str, explicit: str | None, title: str):
+    from .pages import graph_page
+
+    return _respond(_negotiate(explicit), variant, base_path,
+                    lambda loaded: graph_page(loaded, make_graph(loaded), title, base_path),
+                    lambda loaded, mt: make_graph(loaded))
 
 
 @bp.route("/ontology", defaults={"ext": None})
@@ -118,8 +129,7 @@ def _graph_document(graph: Graph, stem_url: str, variant: str, explicit: str | N
 def ontology(ext):
     if ext is not None and ext not in EXTENSIONS:
         abort(404, "no such format")
-    loaded = build()
-    return _graph_document(loaded.ontology, f"{public_base()}/ontology", "ontology",
+    return _graph_document(lambda loaded: loaded.ontology, f"{public_base()}/ontology", "ontology",
                            EXTENSIONS.get(ext), "ISCM ontology")
 
 
@@ -128,20 +138,22 @@ def ontology(ext):
 def shapes(ext):
     if ext is not None and ext not in EXTENSIONS:
         abort(404, "no such format")
-    loaded = build()
-    return _graph_document(loaded.shapes, f"{public_base()}/shapes", "shapes", EXTENSIONS.get(ext), "SHACL shapes")
+    return _graph_document(lambda loaded: loaded.shapes, f"{public_base()}/shapes", "shapes",
+                           EXTENSIONS.get(ext), "SHACL shapes")
 
 
 @bp.route("/graph/<path:path>")
 def named_graph(path: str):
     _check_path(path)
     stem, explicit = _split_extension(path)
-    loaded = build()
     iri = BASE + "graph/" + stem
-    if iri not in loaded.manifest["graphs"]:
-        return _not_found(iri, explicit)
-    g = Graph(identifier=URIRef(iri))
-    for row in loaded.store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(iri)}):
-        g.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
-    return _graph_document(g, f"{public_base()}/graph/{stem}", "graph-" + stem.replace("/", "-"), explicit,
-                           f"Named graph {iri}")
+    if iri not in build().manifest["graphs"]:
+        return _not_found(iri, _negotiate(explicit))
+
+    def make_graph(loaded):
+        g = Graph(identifier=URIRef(iri))
+        for row in loaded.store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(iri)}):
+            g.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+        return g
+    return _graph_document(make_graph, f"{public_base()}/graph/{stem}", "graph-" + stem.replace("/", "-"),
+                           explicit, f"Named graph {iri}")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from rdflib import Graph
 
 from ..build import current_build, read_manifest
 from ..context import build_context
+from ..documents import to_rdflib
 from ..load import read_turtle_folder
 from ..namespaces import ONTOLOGY_GRAPH
 from ..store import EmbeddedStore
@@ -47,7 +47,6 @@ class BuildHolder:
         store = EmbeddedStore.from_build(path)
         ontology = Graph(identifier=ONTOLOGY_GRAPH)
         for row in store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH graph:ontology { ?s ?p ?o } }"):
-            from ..documents import to_rdflib
             ontology.add((to_rdflib(row.subject), to_rdflib(row.predicate), to_rdflib(row.object)))
         shapes = read_turtle_folder(self.settings.shapes_dir)
         return LoadedBuild(path, read_manifest(path), store, ontology, shapes, build_context(ontology))
@@ -62,7 +61,3 @@ class BuildHolder:
             if self._loaded is None or self._loaded.path != path:
                 self._loaded = self._load(path)
             return self._loaded
-
-
-def build_mtime(path: Path) -> float:
-    return os.stat(path / "manifest.json").st_mtime
