@@ -73,11 +73,12 @@ def nquads_lines(graph: Graph) -> list[str]:
     return [line[:-1] + name + " .\n" for line in text.splitlines() if line.strip()]
 
 
-def write_dumps(folder: Path, nquads: Path, graphs: list[Graph]) -> None:
-    """Gzipped dumps served at /download: N-Quads (as built), TriG, and Turtle of the union."""
+def write_dumps(folder: Path, nquads: Path) -> None:
+    """Gzipped dumps served at /download: N-Quads (as built), TriG, and Turtle of the union.
+    pyoxigraph writes them: an order of magnitude faster than rdflib's serialisers here."""
     import gzip
 
-    from rdflib import Dataset
+    import pyoxigraph as ox
 
     from .namespaces import PREFIXES
 
@@ -85,16 +86,12 @@ def write_dumps(folder: Path, nquads: Path, graphs: list[Graph]) -> None:
     dumps.mkdir()
     with nquads.open("rb") as src, gzip.GzipFile(dumps / "dataset.nq.gz", "wb", mtime=0) as dst:
         shutil.copyfileobj(src, dst)
-    ds, union = Dataset(), Graph()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-        union.bind(prefix, ns)
-    for g in graphs:
-        ds.graph(g.identifier).__iadd__(g)
-        union += g
-    for name, data, fmt in (("dataset.trig.gz", ds, "trig"), ("dataset.ttl.gz", union, "turtle")):
+    quads = list(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    for name, data, fmt in (("dataset.trig.gz", quads, ox.RdfFormat.TRIG),
+                            ("dataset.ttl.gz", union, ox.RdfFormat.TURTLE)):
         with gzip.GzipFile(dumps / name, "wb", mtime=0) as dst:
-            dst.write(data.serialize(format=fmt, encoding="utf-8"))
+            ox.serialize(data, dst, format=fmt, prefixes=PREFIXES)
 
 
 def current_build(settings) -> Path:
@@ -125,7 +122,7 @@ def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult)
         dataset.write_text("".join(lines), encoding="utf-8")
         digest = _sha256(dataset)
         (staging / "validation.json").write_text(result.report.render("json"), encoding="utf-8")
-        write_dumps(staging, dataset, graphs)
+        write_dumps(staging, dataset)
         manifest = {
             "build_id": digest[:16],
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -19,6 +19,7 @@ _LABELS = """SELECT ?this ?x ?p ?l ?g WHERE {
   VALUES ?p { skos:prefLabel rdfs:label }
   GRAPH ?g { ?x ?p ?l }
 }"""
+_LABEL_OF = """SELECT ?x ?p ?l ?g WHERE { VALUES ?p { skos:prefLabel rdfs:label } GRAPH ?g { ?x ?p ?l } }"""
 MAX_BLANK_DEPTH = 3
 
 
@@ -94,6 +95,11 @@ def describe(store, iri: str) -> Description:
         blanks = nxt
     for row in store.query(_LABELS, this):
         d.context.append((to_rdflib(row["x"]), to_rdflib(row["p"]), to_rdflib(row["l"]), row["g"].value))
+    # labels of what the owned blank nodes point to (an arrangement's type, a membership's role)
+    linked = {o for s, _, o, _ in d.context if isinstance(s, BNode) and isinstance(o, URIRef)}
+    for x in sorted(linked):
+        for row in store.query(_LABEL_OF, {"x": x}):
+            d.context.append((x, to_rdflib(row["p"]), to_rdflib(row["l"]), row["g"].value))
     return d
 
 
