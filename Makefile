@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ISCM_BUILD_DIR ?= $(CURDIR)/build
 
-.PHONY: run test build clean
+.PHONY: run test build clean system-packages
 
 $(BIN)/iscm-graph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ build: $(BIN)/iscm-graph
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
 	$(BIN)/iscm-graph build
 
-test: $(BIN)/iscm-graph
+# The browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
+system-packages:
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; }
+
+test: $(BIN)/iscm-graph system-packages
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
 	$(BIN)/python -m pytest
 

@@ -14,9 +14,11 @@ def create_app(settings=None) -> Flask:
 
     app.extensions["iscm"] = BuildHolder(settings)
 
-    from . import errors, meta, resources, sparql
+    from . import api, errors, explore, meta, resources, sparql
     errors.register(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(explore.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(meta.bp)
 

@@ -122,13 +122,36 @@ def _describe_service() -> Response:
     if mt is None:
         return error_response(406, "offered: " + ", ".join(offered))
     if mt == HTML:
-        from ..queries import catalogue
-        examples = catalogue(current_settings().queries_dir) if current_settings().queries_dir.is_dir() else {}
-        return Response(render_template("query.html", examples=examples, build=loaded), mimetype=HTML)
+        return _editor_page(loaded)
     from ..rdfout import serialize
     graph = service_description(loaded, public_base())
     body = serialize(graph, mt, loaded.context, public_base() + "/context.jsonld")
     return Response(body, mimetype=mt, headers={"Vary": "Accept"})
+
+
+DEFAULT_QUERY = """SELECT ?mechanism ?label ?year WHERE {
+  ?mechanism a iscm:RegionalConsultativeProcess ;
+             skos:prefLabel ?label ;
+             iscm:foundingYear ?year .
+  FILTER (LANG(?label) = "en")
+} ORDER BY ?year
+"""
+
+
+def _editor_page(loaded) -> Response:
+    from ..namespaces import PREFIXES
+    from ..queries import catalogue
+
+    settings = current_settings()
+    examples = catalogue(settings.queries_dir) if settings.queries_dir.is_dir() else {}
+    prefix_lines = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items())
+                           if p in ("iscm", "skos", "rdfs", "xsd", "mech", "state", "org", "prov", "dcterms"))
+    texts = {name: q.text for name, q in examples.items()}
+    texts["__prefixes__"] = prefix_lines
+    texts["__default__"] = DEFAULT_QUERY
+    return Response(render_template("query.html", examples=examples, example_texts=texts, build=loaded,
+                                    endpoint=public_base() + "/sparql", default_query=prefix_lines + DEFAULT_QUERY),
+                    mimetype=HTML)
 
 
 def current_settings():

@@ -1,0 +1,99 @@
+"""Every catalogue query (queries/*.rq) as GET /api/{name}, described by an OpenAPI 3 document."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from ..errors import QueryError
+from ..queries import catalogue
+from .common import build, public_base
+from .errors import error_response
+
+bp = Blueprint("api", __name__)
+_SCHEMAS = {"iri": {"type": "string", "format": "uri"}, "string": {"type": "string"},
+            "integer": {"type": "integer"}, "date": {"type": "string", "format": "date"},
+            "year": {"type": "string", "pattern": "^[0-9]{4}$"}}
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["status", "message"],
+    "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}}}
+_RESULT = {"type": "object", "required": ["query", "columns", "rows"], "properties": {
+    "query": {"type": "string"}, "summary": {"type": "string"},
+    "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+    "columns": {"type": "array", "items": {"type": "string"}},
+    "rows": {"type": "array", "items": {"type": "object",
+                                       "additionalProperties": {"type": "string", "nullable": True}}}}}
+
+
+def _catalogue():
+    settings = current_app.extensions["iscm"].settings
+    return catalogue(settings.queries_dir)
+
+
+def openapi_document(queries, base: str) -> dict:
+    paths = {}
+    for name, q in queries.items():
+        params = [{"name": p.name, "in": "query", "required": p.default is None,
+                   "schema": {**_SCHEMAS[p.type], **({"default": p.default} if p.default else {})},
+                   "description": f"{p.type}" + (f", default {p.default}" if p.default else "")}
+                  for p in q.params]
+        params.append({"name": "format", "in": "query", "required": False,
+                       "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}})
+        paths[f"/api/{name}"] = {"get": {
+            "operationId": name.replace("-", "_"), "summary": q.summary, "parameters": params,
+            "responses": {
+                "200": {"description": "the answer", "content": {
+                    "application/json": {"schema": _RESULT}, "text/csv": {"schema": {"type": "string"}}}},
+                "400": {"description": "a missing or ill-typed parameter",
+                        "content": {"application/json": {"schema": _ERROR}, "text/plain": {"schema": {"type": "string"}}}},
+                "406": {"description": "no acceptable format",
+                        "content": {"application/json": {"schema": _ERROR}, "text/plain": {"schema": {"type": "string"}}}},
+            }}}
+    return {"openapi": "3.0.3",
+            "info": {"title": "ISCM knowledge graph: query API", "version": "1.0.0",
+                     "description": "The competency questions of the ISCM graph as REST calls. Parameters are "
+                                    "bound as RDF terms, never pasted into the query."},
+            "servers": [{"url": base}], "paths": paths}
+
+
+@bp.route("/api/openapi.json")
+def openapi():
+    return Response(json.dumps(openapi_document(_catalogue(), public_base()), indent=1),
+                    mimetype="application/json")
+
+
+@bp.route("/api")
+def index():
+    return render_template("api.html", queries=_catalogue(), base=public_base(), build=build())
+
+
+@bp.route("/api/<name>")
+def run(name: str):
+    queries = _catalogue()
+    if name not in queries:
+        abort(404, f"no query {name!r}; see /api")
+    q = queries[name]
+    values = {k: v for k, v in request.args.items() if k != "format"}
+    bindings = q.bind(values)           # QueryError (400) for unknown, missing or ill-typed values
+    fmt = request.args.get("format")
+    if fmt is None:
+        best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+        fmt = {"text/csv": "csv", "application/json": "json", None: None}[best]
+        if fmt is None:
+            return error_response(406, "offered: application/json, text/csv")
+    if fmt not in ("json", "csv"):
+        raise QueryError(f"format must be json or csv, not {fmt!r}")
+    results = build().store.query(q.text, bindings)
+    columns = [v.value for v in results.variables]
+    rows = [{c: (row[c].value if row[c] is not None else None) for c in columns} for row in results]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    body = {"query": name, "summary": q.summary, "parameters": {k: str(v) for k, v in bindings.items()},
+            "columns": columns, "rows": rows}
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")

@@ -1,0 +1,139 @@
+"""Pages for people: browse lists, faceted mechanisms, search, charts. Each list also as CSV/JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..browse import FACETS, LISTS, SORTS, filter_mechanisms, load_list, load_mechanisms
+from ..charts import CHARTS, chart_data, svg
+from ..search import SearchIndex
+from .common import build, cached
+from .errors import error_response
+from .pages import local_href
+
+bp = Blueprint("explore", __name__)
+_FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+
+
+def _format() -> str | None:
+    explicit = request.args.get("format")
+    if explicit:
+        return explicit if explicit in _FORMATS else None
+    best = request.accept_mimetypes.best_match(list(_FORMATS.values()))
+    return {v: k for k, v in _FORMATS.items()}.get(best)
+
+
+def _alternates(path: str, args: dict) -> str:
+    links = []
+    for fmt in ("json", "csv"):
+        query = urlencode({**{k: v for k, v in args.items() if v}, "format": fmt})
+        links.append(f'<{path}?{query}>; rel="alternate"; type="{_FORMATS[fmt]}"')
+    return ", ".join(links)
+
+
+def _tabular(rows: list[dict], fmt: str) -> Response:
+    if fmt == "json":
+        return Response(json.dumps(rows, ensure_ascii=False, indent=1), mimetype="application/json")
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+
+
+def _memo(loaded, key, make):
+    if key not in loaded.cache:
+        loaded.cache[key] = make()
+    return loaded.cache[key]
+
+
+@bp.route("/browse")
+def browse_index():
+    return render_template("browse_index.html", lists=LISTS, build=build())
+
+
+@bp.route("/browse/mechanisms")
+def mechanisms():
+    fmt = _format()
+    if fmt is None:
+        return error_response(406, "offered: text/html, application/json, text/csv")
+    loaded = build()
+    mechs = _memo(loaded, "mechanisms", lambda: load_mechanisms(loaded.store))
+    selected = {f: request.args.get(f, "") for f in FACETS}
+    sort = request.args.get("sort", "name")
+    if sort not in SORTS:
+        return error_response(400, f"sort must be one of {', '.join(SORTS)}")
+    chosen, facets = filter_mechanisms(mechs, selected, sort)
+    if fmt != "html":
+        return _tabular([m.as_row() for m in chosen], fmt)
+
+    def facet_link(name: str, value: str) -> str:
+        """The query string with one facet (or sort, or format) set: toggles a selected facet off."""
+        args = {**selected, "sort": sort}
+        args[name] = "" if selected.get(name) == value else value
+        return urlencode({k: v for k, v in args.items() if v})
+
+    resp = Response(render_template("mechanisms.html", mechanisms=chosen, facets=facets, selected=selected,
+                                    sort=sort, sorts=list(SORTS), href=local_href, build=loaded,
+                                    facet_link=facet_link, total=len(mechs)), mimetype="text/html")
+    resp.headers["Link"] = _alternates("/browse/mechanisms", {**selected, "sort": sort})
+    return resp
+
+
+@bp.route("/browse/<slug>")
+def browse(slug: str):
+    if slug not in LISTS:
+        abort(404, f"no list {slug!r}; lists: {', '.join(LISTS)}")
+    fmt = _format()
+    if fmt is None:
+        return error_response(406, "offered: text/html, application/json, text/csv")
+    loaded = build()
+    rows = _memo(loaded, ("list", slug), lambda: load_list(loaded.store, slug))
+    if fmt != "html":
+        return _tabular(rows, fmt)
+    title, _, title_ar = LISTS[slug]
+    resp = Response(render_template("browse.html", rows=rows, title=title, title_ar=title_ar, href=local_href,
+                                    build=loaded), mimetype="text/html")
+    resp.headers["Link"] = _alternates(f"/browse/{slug}", {})
+    return cached(resp, loaded, f"browse-{slug}")
+
+
+@bp.route("/search")
+def search():
+    fmt = _format()
+    if fmt is None or fmt == "csv":
+        return error_response(406, "offered: text/html, application/json")
+    q = request.args.get("q", "")
+    if len(q) > 200:
+        return error_response(400, "the search text is limited to 200 characters")
+    loaded = build()
+    index = _memo(loaded, "search", lambda: SearchIndex(loaded.store))
+    hits = index.search(q) if q.strip() else []
+    if fmt == "json":
+        return Response(json.dumps({"q": q, "results": [h.as_dict() for h in hits]}, ensure_ascii=False),
+                        mimetype="application/json")
+    resp = Response(render_template("search.html", q=q, hits=hits, href=local_href, build=loaded), mimetype="text/html")
+    resp.headers["Link"] = f'</search?{urlencode({"q": q, "format": "json"})}>; rel="alternate"; type="application/json"'
+    return resp
+
+
+@bp.route("/charts")
+def charts():
+    loaded = build()
+    data = [_memo(loaded, ("chart", name), lambda n=name: chart_data(loaded.store, n)) for name in CHARTS]
+    return cached(Response(render_template("charts.html", charts=data, urlencode=urlencode, build=loaded),
+                           mimetype="text/html"), loaded, "charts")
+
+
+@bp.route("/charts/<name>.svg")
+def chart_svg(name: str):
+    if name not in CHARTS:
+        abort(404, f"no chart {name!r}")
+    loaded = build()
+    chart = _memo(loaded, ("chart", name), lambda: chart_data(loaded.store, name))
+    return cached(Response(svg(chart), mimetype="image/svg+xml"), loaded, "chart-" + name, vary_accept=False)

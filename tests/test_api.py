@@ -1,0 +1,75 @@
+"""The query API: every catalogue query as GET /api/{name}, typed parameters, OpenAPI, fuzzed."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import REPO
+from iscm_graph.queries import catalogue
+
+QUERIES = catalogue(REPO / "queries")
+
+
+def test_openapi_lists_every_query(server):
+    doc = requests.get(server + "/api/openapi.json", timeout=30).json()
+    assert doc["openapi"].startswith("3.")
+    assert {p.removeprefix("/api/") for p in doc["paths"]} == set(QUERIES)
+    members_of = doc["paths"]["/api/members-of"]["get"]
+    assert [p["name"] for p in members_of["parameters"]] == ["organization", "format"]
+    assert members_of["parameters"][0]["schema"]["format"] == "uri"
+
+
+def test_api_json_and_csv(server):
+    url = server + "/api/members-of"
+    params = {"organization": "https://w3id.org/iscm/id/mechanism/colombo-process"}
+    data = requests.get(url, params=params, timeout=30).json()
+    members = [r for r in data["rows"] if r["role"] == "member"]
+    assert len(members) == 12 and data["columns"][0] == "organization"
+    text = requests.get(url, params={**params, "format": "csv"}, timeout=30).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len([r for r in rows if r["role"] == "member"]) == 12
+    via_accept = requests.get(url, params=params, headers={"Accept": "text/csv"}, timeout=30)
+    assert via_accept.headers["Content-Type"].startswith("text/csv")
+
+
+def test_api_defaults_and_bad_parameters(server):
+    assert len(requests.get(server + "/api/members-as-of", timeout=30).json()["rows"]) == 15   # ECOWAS, 2024-06-01
+    for params, message in [({"date": "yesterday"}, "not a valid date"), ({"organization": "not an iri"}, "not a valid iri"),
+                            ({"nope": "1"}, "no parameter"), ({"format": "xml"}, "format must be")]:
+        resp = requests.get(server + "/api/members-as-of", params=params, headers={"Accept": "application/json"}, timeout=30)
+        assert resp.status_code == 400 and message in resp.json()["error"]["message"], params
+    assert requests.get(server + "/api/no-such-query", timeout=30).status_code == 404
+
+
+def test_api_values_are_bound_not_pasted(server):
+    # a value that would change the query if it were pasted into the text is just a non-matching IRI
+    evil = "https://w3id.org/iscm/id/x> } UNION { ?m ?p ?o"
+    resp = requests.get(server + "/api/members-of", params={"organization": evil}, timeout=30)
+    assert resp.status_code == 400
+    harmless = "https://w3id.org/iscm/id/mechanism/none"
+    assert requests.get(server + "/api/members-of", params={"organization": harmless}, timeout=30).json()["rows"] == []
+
+
+def test_api_human_page(server):
+    page = requests.get(server + "/api", timeout=30).text
+    assert "/api/openapi.json" in page and all(f"/api/{name}" in page for name in QUERIES)
+
+
+def test_schemathesis(server, tmp_path):
+    """Schemathesis calls every operation with generated valid and invalid inputs: no server error,
+    every status code and body as the OpenAPI document says."""
+    import shutil
+    import subprocess
+    import sys
+
+    cli = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
+    out = subprocess.run([cli, "run", server + "/api/openapi.json", "--checks", "all", "--max-examples", "30",
+                          "--seed", "1", "--report", "junit", "--report-dir", str(tmp_path)],
+                         capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"})
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert "failed" not in out.stdout.splitlines()[-1].lower() or " 0 failed" in out.stdout
