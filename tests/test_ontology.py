@@ -40,9 +40,10 @@ def test_every_iscm_term_used_is_defined():
                 m = pattern.fullmatch(str(term))
                 if m:
                     used.setdefault(m.group(1), set()).add(path.name)
-    for path in list((REPO / "shapes").glob("*.ttl")) + list((REPO / "queries").glob("*.rq")):
+    code = list((REPO / "src" / "iscm_graph").rglob("*.py"))
+    for path in list((REPO / "shapes").glob("*.ttl")) + list((REPO / "queries").glob("*.rq")) + code:
         text = path.read_text(encoding="utf-8")
-        for name in re.findall(r"\biscm:(\w+)", text) + pattern.findall(text):
+        for name in re.findall(r"\biscm:(\w+)", text) + pattern.findall(text) + re.findall(r"\bISCM\.(\w+)", text):
             used.setdefault(name, set()).add(path.name)
     undefined = {name: files for name, files in used.items() if ISCM[name] not in TERMS}
     assert not undefined, undefined
