@@ -72,4 +72,3 @@ def test_schemathesis(server, tmp_path):
                           "--seed", "1", "--report", "junit", "--report-dir", str(tmp_path)],
                          capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"})
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
-    assert "failed" not in out.stdout.splitlines()[-1].lower() or " 0 failed" in out.stdout
