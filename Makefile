@@ -23,10 +23,13 @@ build: $(BIN)/iscm-graph
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
 	$(BIN)/iscm-graph build
 
-# The browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
+# What the tests need from Debian: Chromium (browser tests), Virtuoso (external store tests),
+# rapper (an independent RDF parser). Installed when missing; CI runs as root.
+SYSTEM_PACKAGES := chromium virtuoso-opensource raptor2-utils
 system-packages:
-	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; }
+	@command -v chromium >/dev/null 2>&1 && command -v virtuoso-t >/dev/null 2>&1 && command -v rapper >/dev/null 2>&1 || \
+	{ SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); }
 
 test: $(BIN)/iscm-graph system-packages
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .

@@ -72,7 +72,7 @@ def free_port() -> int:
 class ServerProcess:
     """`iscm-graph serve` in a child process on a free loopback port."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, env: dict | None = None):
         import time
         import urllib.request
 
@@ -81,7 +81,7 @@ class ServerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "iscm_graph", *map(str, args), "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", "1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
         deadline = time.monotonic() + 60
         while True:
             try:

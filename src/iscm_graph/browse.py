@@ -35,8 +35,8 @@ SELECT ?m ?en ?ar ?kind ?year ?acronym WHERE {
   ?m a ?kind . VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess }
   OPTIONAL { ?m skos:prefLabel ?en FILTER (LANG(?en) = "en") }
   OPTIONAL { ?m skos:prefLabel ?ar FILTER (LANG(?ar) = "ar") }
-  OPTIONAL { GRAPH graph:source\\/000 { ?m iscm:foundingYear ?year } }
-  OPTIONAL { GRAPH graph:curated\\/names { ?m skos:altLabel ?acronym FILTER (LANG(?acronym) = "en") } }
+  OPTIONAL { GRAPH <https://w3id.org/iscm/graph/source/000> { ?m iscm:foundingYear ?year } }
+  OPTIONAL { GRAPH <https://w3id.org/iscm/graph/curated/names> { ?m skos:altLabel ?acronym FILTER (LANG(?acronym) = "en") } }
 }"""
 _FACET_VALUES = {
     "region": "SELECT DISTINCT ?m ?v ?label { ?m iscm:geographicScope ?scope . ?scope iscm:includesRegion* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",

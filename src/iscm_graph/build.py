@@ -66,6 +66,19 @@ class _Timer:
         return _Step()
 
 
+def write_canonical_nquads(graphs: list[Graph], path: Path) -> None:
+    """All graphs as N-Quads with blank nodes labelled by RDFC-1.0 and lines sorted, so the same
+    input always gives the same bytes (stable dumps, stable build ids, clean diffs)."""
+    import pyoxigraph as ox
+
+    text = "".join(line for g in graphs for line in nquads_lines(g))
+    dataset = ox.Dataset(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    quads = sorted(dataset, key=str)
+    with path.open("wb") as fh:
+        ox.serialize(quads, fh, format=ox.RdfFormat.N_QUADS)
+
+
 def nquads_lines(graph: Graph) -> list[str]:
     """N-Quads lines of one graph (rdflib's N-Triples writer, with the graph name added)."""
     name = f"<{graph.identifier}>"
@@ -73,25 +86,13 @@ def nquads_lines(graph: Graph) -> list[str]:
     return [line[:-1] + name + " .\n" for line in text.splitlines() if line.strip()]
 
 
-def write_dumps(folder: Path, nquads: Path) -> None:
-    """Gzipped dumps served at /download: N-Quads (as built), TriG, and Turtle of the union.
-    pyoxigraph writes them: an order of magnitude faster than rdflib's serialisers here."""
-    import gzip
+def write_dumps(folder: Path) -> None:
+    """Gzipped dumps served at /download: N-Quads, TriG, and Turtle of the union (deterministic)."""
+    from .export import export_to
 
-    import pyoxigraph as ox
-
-    from .namespaces import PREFIXES
-
-    dumps = folder / "dumps"
-    dumps.mkdir()
-    with nquads.open("rb") as src, gzip.GzipFile(dumps / "dataset.nq.gz", "wb", mtime=0) as dst:
-        shutil.copyfileobj(src, dst)
-    quads = list(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
-    union = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    for name, data, fmt in (("dataset.trig.gz", quads, ox.RdfFormat.TRIG),
-                            ("dataset.ttl.gz", union, ox.RdfFormat.TURTLE)):
-        with gzip.GzipFile(dumps / name, "wb", mtime=0) as dst:
-            ox.serialize(data, dst, format=fmt, prefixes=PREFIXES)
+    (folder / "dumps").mkdir()
+    for name, fmt in (("dataset.nq.gz", "nq"), ("dataset.trig.gz", "trig"), ("dataset.ttl.gz", "turtle")):
+        export_to(folder, fmt, str(folder / "dumps" / name))
 
 
 def current_build(settings) -> Path:
@@ -114,15 +115,11 @@ def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult)
     (root / "builds").mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "builds"))
     try:
-        lines: list[str] = []
-        for g in graphs:
-            lines.extend(nquads_lines(g))
-        lines.sort()
         dataset = staging / "dataset.nq"
-        dataset.write_text("".join(lines), encoding="utf-8")
+        write_canonical_nquads(graphs, dataset)
         digest = _sha256(dataset)
         (staging / "validation.json").write_text(result.report.render("json"), encoding="utf-8")
-        write_dumps(staging, dataset)
+        write_dumps(staging)
         manifest = {
             "build_id": digest[:16],
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

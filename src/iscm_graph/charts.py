@@ -15,14 +15,14 @@ CHARTS = {
         "Participating states by kind (fact sheet 000)", "الدول المشاركة حسب نوع الآلية", "states",
         """SELECT ?label ?value WHERE {
   VALUES (?kind ?order) { (iscm:RegionalConsultativeProcess 1) (iscm:InterRegionalForum 2) (iscm:GlobalProcess 3) }
-  GRAPH graph:source\\/000 { ?kind iscm:participatingStateCount ?value }
+  GRAPH <https://w3id.org/iscm/graph/source/000> { ?kind iscm:participatingStateCount ?value }
   ?kind rdfs:label ?label FILTER (LANG(?label) = "en")
 } ORDER BY ?order"""),
     "mechanisms-by-decade": (
         "Mechanisms by decade of founding", "آليات التشاور حسب عقد إنشائها", "mechanisms",
         """SELECT ?label (COUNT(DISTINCT ?m) AS ?value) WHERE {
   ?m a iscm:ConsultationMechanism .
-  GRAPH graph:source\\/000 { ?m iscm:foundingYear ?year }
+  GRAPH <https://w3id.org/iscm/graph/source/000> { ?m iscm:foundingYear ?year }
   BIND (CONCAT(STR(xsd:integer(FLOOR(xsd:integer(SUBSTR(STR(?year), 1, 4)) / 10) * 10)), "s") AS ?label)
 } GROUP BY ?label ORDER BY ?label"""),
     "themes": (

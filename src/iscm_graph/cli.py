@@ -197,19 +197,80 @@ def memberships(ctx, fmt):
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nq", "trig", "rdfxml"]),
+              default="nq", show_default=True)
+@click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Only this named graph (repeatable).")
+@click.option("--inferred/--no-inferred", default=True, show_default=True, help="Include the inferred graph.")
+@click.option("-o", "--output", default=None, help="File to write (gzip when it ends in .gz); default stdout.")
+@click.pass_context
+@handle_errors
+def export(ctx, fmt, graphs, inferred, output):
+    """Export the last good build: deterministic (canonical blank nodes, sorted)."""
+    from .build import current_build
+    from .export import export_to
+
+    n = export_to(current_build(_settings(ctx)), fmt, output, list(graphs) or None, inferred)
+    if output not in (None, "-"):
+        click.echo(f"{n} statements written to {output}", err=True)
+
+
+@main.command()
+@click.option("--base", default="https://w3id.org/iscm", show_default=True,
+              help="Public base URL of the deployment the description points to.")
+@click.option("-o", "--output", default=None, help="File to write (Turtle); default stdout.")
+@click.pass_context
+@handle_errors
+def dcat(ctx, base, output):
+    """DCAT-AP 3 description of the dataset, its dumps and its SPARQL service (for data portals)."""
+    from .build import current_build, read_manifest
+    from .dcat import dcat_description
+
+    path = current_build(_settings(ctx))
+    text = dcat_description(path, read_manifest(path), base).serialize(format="turtle")
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="SPARQL query endpoint of the target store.")
+@click.option("--graph-store", default=None,
+              help="Graph Store Protocol endpoint (default: ENDPOINT-graph-crud, or -graph-crud-auth with --user).")
+@click.option("--user", default=None)
+@click.option("--password", default=None, envvar="ISCM_STORE_PASSWORD")
+@click.pass_context
+@handle_errors
+def publish(ctx, endpoint, graph_store, user, password):
+    """Push every named graph of the last good build into a triple store (PUT per graph), then
+    verify each graph's triple count on the store."""
+    from .build import current_build
+    from .publish import publish as push
+
+    results = push(current_build(_settings(ctx)), endpoint, graph_store, user, password,
+                   progress=lambda m: click.echo(m, err=True))
+    for r in results:
+        click.echo(f"{r.found:>7}  {r.graph}  (verified)")
+    click.echo(f"{len(results)} graphs published and verified, {sum(r.found for r in results)} triples.")
+
+
+@main.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; ISCM_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 5000; ISCM_PORT).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default 2; ISCM_WORKERS).")
+@click.option("--store", default=None,
+              help="'embedded' (default) or sparql+http://host:port/sparql to answer from an external store "
+                   "(ISCM_STORE); publish the build there first.")
 @click.pass_context
 @handle_errors
-def serve(ctx, host, port, workers):
+def serve(ctx, host, port, workers, store):
     """Serve the last good build: SPARQL endpoint, dereferenceable IRIs, dumps (gunicorn)."""
     from .config import load_settings
     from .serve import serve as run_server
 
     opts = ctx.obj
     settings = load_settings(opts["config"], source_dir=opts["source"], build_dir=opts["build_dir"],
-                             host=host, port=port, workers=workers)
+                             host=host, port=port, workers=workers, store=store)
     run_server(settings, settings.host, settings.port, settings.workers)
 
 

@@ -32,6 +32,8 @@ class Settings:
     port: int = 5000
     workers: int = 2
     keep_builds: int = 2
+    # where queries are answered: "embedded" (pyoxigraph over the build) or sparql+http(s)://host/sparql
+    store: str = "embedded"
 
     @property
     def ontology_dir(self) -> Path:

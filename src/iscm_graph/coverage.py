@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 _MECHANISMS = """
 SELECT ?m ?label ?acronym WHERE {
   ?m a iscm:ConsultationMechanism ; skos:prefLabel ?label FILTER (LANG(?label) = "en")
-  OPTIONAL { GRAPH graph:curated\\/names { ?m skos:altLabel ?acronym } FILTER (LANG(?acronym) = "en") }
+  OPTIONAL { GRAPH <https://w3id.org/iscm/graph/curated/names> { ?m skos:altLabel ?acronym } FILTER (LANG(?acronym) = "en") }
 }"""
 _DECLARED = """SELECT ?m ?n ?g WHERE { ?m a iscm:ConsultationMechanism . GRAPH ?g { ?m iscm:declaredMemberCount ?n } }"""
 _LISTED = """SELECT ?m (COUNT(DISTINCT ?s) AS ?n) WHERE { ?m a iscm:ConsultationMechanism ; iscm:hasMember ?s } GROUP BY ?m"""
 _OTHER_ROLES = """
 SELECT ?m ?role (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?m a iscm:ConsultationMechanism . ?x org:organization ?m ; org:member ?s ; org:role ?r .
-  ?r skos:prefLabel ?role FILTER (LANG(?role) = "en" && ?r NOT IN (id:concept\\/role-member))
+  ?r skos:prefLabel ?role FILTER (LANG(?role) = "en" && ?r NOT IN (<https://w3id.org/iscm/id/concept/role-member>))
   FILTER NOT EXISTS { ?x org:memberDuring/time:hasEnd [] }
 } GROUP BY ?m ?role"""
 _RULES = """SELECT ?m ?body WHERE { ?r a iscm:MembershipRule ; iscm:ruleFor ?m ; iscm:membershipOf ?b .
@@ -21,7 +21,7 @@ _RULES = """SELECT ?m ?body WHERE { ?r a iscm:MembershipRule ; iscm:ruleFor ?m ;
 _UNLISTED_STATES = """
 SELECT ?s ?label WHERE {
   ?s a iscm:State ; iscm:unStatus ?status ; skos:prefLabel ?label FILTER (LANG(?label) = "en")
-  FILTER (?status != id:concept\\/non-un-territory)
+  FILTER (?status != <https://w3id.org/iscm/id/concept/non-un-territory>)
   FILTER NOT EXISTS { ?s iscm:memberOf ?m . ?m a iscm:ConsultationMechanism FILTER (?m != mech:gfmd) }
 } ORDER BY ?label"""
 

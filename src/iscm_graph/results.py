@@ -25,7 +25,7 @@ def _compact(term) -> str:
 def table(results) -> str:
     if isinstance(results, ox.QueryBoolean):
         return "true" if bool(results) else "false"
-    if isinstance(results, ox.QueryTriples):
+    if isinstance(results, (ox.QueryTriples, list)):
         return "\n".join(" ".join(_compact(t) for t in (tr.subject, tr.predicate, tr.object)) + " ."
                          for tr in results)
     names = [v.value for v in results.variables]
@@ -38,7 +38,7 @@ def table(results) -> str:
 
 
 def render(results, fmt: str) -> str:
-    if isinstance(results, ox.QueryTriples):
+    if isinstance(results, (ox.QueryTriples, list)):
         # CONSTRUCT/DESCRIBE: JSON-LD for json, N-Triples for the tabular formats, Turtle to read.
         rdf = {"json": ox.RdfFormat.JSON_LD, "csv": ox.RdfFormat.N_TRIPLES,
                "tsv": ox.RdfFormat.N_TRIPLES}.get(fmt, ox.RdfFormat.TURTLE)

@@ -21,6 +21,12 @@ class _Server(BaseApplication):
 def serve(settings, host: str, port: int, workers: int) -> None:
     from .build import current_build
 
-    current_build(settings)        # fail fast, with a clear message, when there is no build
+    from .web.state import open_store
+    from .build import read_manifest
+
+    path = current_build(settings)        # fail fast, with a clear message, when there is no build
+    store = open_store(settings, path, read_manifest(path))
+    if settings.store != "embedded":
+        store.query("ASK {}")             # an unreachable external store is a start-up error
     _Server(settings, {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
                        "threads": 4, "accesslog": "-", "timeout": 60, "graceful_timeout": 5}).run()

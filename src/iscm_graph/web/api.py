@@ -69,6 +69,14 @@ def index():
     return render_template("api.html", queries=_catalogue(), base=public_base(), build=build())
 
 
+def _text(term) -> str | None:
+    """A result term as a plain string; blank nodes keep their `_:` so they are not taken for text."""
+    import pyoxigraph as ox
+    if term is None:
+        return None
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+
 @bp.route("/api/<name>")
 def run(name: str):
     queries = _catalogue()
@@ -87,7 +95,7 @@ def run(name: str):
         raise QueryError(f"format must be json or csv, not {fmt!r}")
     results = build().store.query(q.text, bindings)
     columns = [v.value for v in results.variables]
-    rows = [{c: (row[c].value if row[c] is not None else None) for c in columns} for row in results]
+    rows = [{c: _text(row[c]) for c in columns} for row in results]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")

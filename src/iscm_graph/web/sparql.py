@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..errors import QueryError
 from ..negotiation import GRAPH_TYPES, HTML, RDF, RESULT_TYPES, RESULTS, choose
+from ..remote import TripleList
 from ..safety import check_query
 from .common import build, public_base
 from .errors import error_response
@@ -91,7 +92,7 @@ def endpoint():
 
 def _answer(results) -> Response:
     explicit = request.values.get("format")
-    if isinstance(results, ox.QueryTriples):
+    if isinstance(results, (ox.QueryTriples, TripleList)):
         mt = choose(request.accept_mimetypes, GRAPH_TYPES, explicit)
         if mt is None:
             return error_response(406, "no acceptable RDF format; offered: " + ", ".join(GRAPH_TYPES))

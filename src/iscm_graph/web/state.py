@@ -37,6 +37,17 @@ class LoadedBuild:
         return email.utils.format_datetime(created.astimezone(dt.timezone.utc), usegmt=True)
 
 
+def open_store(settings, path: Path, manifest: dict):
+    """The embedded store over the build, or the external endpoint the settings name."""
+    if settings.store.startswith(("sparql+http://", "sparql+https://")):
+        from ..remote import RemoteStore
+        return RemoteStore(settings.store[len("sparql+"):], sorted(manifest["graphs"]))
+    if settings.store != "embedded":
+        from ..errors import IscmError
+        raise IscmError(f"store setting {settings.store!r}: use 'embedded' or sparql+http://host:port/sparql")
+    return EmbeddedStore.from_build(path)
+
+
 class BuildHolder:
     def __init__(self, settings):
         self.settings = settings
@@ -44,12 +55,13 @@ class BuildHolder:
         self._loaded: LoadedBuild | None = None
 
     def _load(self, path: Path) -> LoadedBuild:
-        store = EmbeddedStore.from_build(path)
+        manifest = read_manifest(path)
+        store = open_store(self.settings, path, manifest)
         ontology = Graph(identifier=ONTOLOGY_GRAPH)
         for row in store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH graph:ontology { ?s ?p ?o } }"):
             ontology.add((to_rdflib(row.subject), to_rdflib(row.predicate), to_rdflib(row.object)))
         shapes = read_turtle_folder(self.settings.shapes_dir)
-        return LoadedBuild(path, read_manifest(path), store, ontology, shapes, build_context(ontology))
+        return LoadedBuild(path, manifest, store, ontology, shapes, build_context(ontology))
 
     def get(self) -> LoadedBuild:
         """The current build; a newer good build is picked up on the next request."""
