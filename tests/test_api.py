@@ -6,7 +6,6 @@ import io
 import os
 from pathlib import Path
 
-import pytest
 import requests
 
 from conftest import REPO

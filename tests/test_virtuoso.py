@@ -7,7 +7,7 @@ import threading
 import pytest
 import requests
 
-from conftest import REPO, ServerProcess, free_port, run_cli, select
+from conftest import REPO, ServerProcess, free_port
 from iscm_graph.queries import catalogue
 from iscm_graph.remote import RemoteStore
 from virtuoso import Virtuoso
