@@ -273,3 +273,18 @@ def test_html_pages_stay_on_this_server_and_flag_missing_translations(server):
     assert 'href="/doc/organization/icmpd.html"' in budapest
     assert "https://w3id.org/iscm/id/organization/icmpd\"" not in budapest
     assert 'href="/graph/source/000.html"' in budapest
+
+
+def test_repeated_requests_are_answered_from_the_cache(server):
+    path = server + "/doc/mechanism/midwa.ttl"
+    first = requests.get(path, timeout=30)
+    again = requests.get(path, timeout=30)
+    assert again.headers.get("X-Cache") == "hit" and again.content == first.content
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert requests.get(path, headers={"If-None-Match": first.headers["ETag"]}, timeout=30).status_code == 304
+    other = requests.get(path, headers={"Accept": "application/ld+json"}, timeout=30)   # Accept is part of the key
+    assert other.content == first.content                 # an explicit extension wins over Accept
+    q = {"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}
+    a = requests.post(server + "/sparql", data=q, headers={"Accept": "text/csv"}, timeout=30)
+    b = requests.post(server + "/sparql", data=q, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert a.headers["Content-Type"].startswith("text/csv") and b.headers["Content-Type"].startswith("application/sparql-results+json")

@@ -14,8 +14,9 @@ def create_app(settings=None) -> Flask:
 
     app.extensions["iscm"] = BuildHolder(settings)
 
-    from . import api, errors, explore, meta, resources, sparql
+    from . import api, cache, errors, explore, meta, resources, sparql
     errors.register(app)
+    cache.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(explore.bp)

@@ -1,0 +1,274 @@
+"""One run, one machine, one data set: this server against rdflib-endpoint, Virtuoso and the limit
+(the same WSGI server answering a fixed response), driven by wrk. Prints a Markdown table of
+throughput and p50/p99 latency with ratios, and the scale curve; writes both to bench/results/."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "tests"))
+from iscm_graph.queries import catalogue  # noqa: E402
+from iscm_graph.remote import inject_values  # noqa: E402
+
+CLI = [sys.executable, "-m", "iscm_graph"]
+UNION = "https://w3id.org/iscm/graph/union"
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc, seconds: float = 120) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.monotonic() - start
+        except OSError:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"{url}: the process exited")
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (gunicorn workers), in MB."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        ppid = int(re.search(r"PPid:\s+(\d+)", text).group(1))
+        me = int(status.parent.name)
+        if me == pid or ppid == pid:
+            m = re.search(r"VmRSS:\s+(\d+)", text)
+            total += int(m.group(1)) if m else 0
+    return total / 1024
+
+
+def wrk(url: str, connections: int, seconds: int, env: dict) -> dict:
+    out = subprocess.run(["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s",
+                          "--latency", "-s", str(HERE / "mix.lua"), url],
+                         capture_output=True, text=True, env={**os.environ, **env}, timeout=seconds + 60)
+    text = out.stdout
+    def latency(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", text, re.M)
+        if not m:
+            return float("nan")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": float(rps.group(1)) if rps else 0.0, "p50": latency(50), "p99": latency(99),
+            "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def mix_texts() -> list[str]:
+    texts = []
+    for name, q in catalogue(REPO / "queries").items():
+        texts.append(inject_values(q.text, q.bind({})) if q.params else q.text)
+    texts += [p.read_text() for p in sorted((HERE / "analytical").glob("*.rq"))]
+    return texts
+
+
+def write_bodies(folder: Path, texts: list[str]) -> Path:
+    path = folder / "bodies.txt"
+    path.write_text("\n".join(urllib.parse.urlencode({"query": t}) for t in texts) + "\n")
+    return path
+
+
+class Proc:
+    def __init__(self, cmd, ready_url, env=None, cwd=None):
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=cwd,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.startup = wait_for(ready_url, self.proc)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def measured_build(source: Path, build_dir: Path) -> dict:
+    """Build in a child process; report the build's own step timings and the peak memory."""
+    code = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True);"
+            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, *CLI, "--source", str(source), "--build-dir", str(build_dir),
+                          "build"], capture_output=True, text=True)
+    rc, maxrss = out.stdout.split()
+    if rc != "0":
+        raise RuntimeError(f"build of {source} failed")
+    manifest = json.loads((build_dir / "current" / "manifest.json").read_text())
+    timings = dict(manifest["timings_s"])
+    timings["write"] = max(0.0, timings.get("total", 0) - sum(timings.get(k, 0) for k in ("load", "reason", "validate")))
+    return {"triples": manifest["triples"], "peak_mb": int(maxrss) / 1024, **timings}
+
+
+def serve(build_dir: Path, port: int, env=None) -> Proc:
+    return Proc([*CLI, "--source", str(REPO), "--build-dir", str(build_dir), "serve", "--port", str(port)],
+                f"http://127.0.0.1:{port}/healthz", env=env)
+
+
+def limit(size: int) -> tuple[Proc, str]:
+    port = free_port()
+    proc = Proc([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b",
+                 f"127.0.0.1:{port}", "limit_app:app"], f"http://127.0.0.1:{port}/", env={"LIMIT_BYTES": str(size)},
+                cwd=HERE)
+    return proc, f"http://127.0.0.1:{port}/"
+
+
+def response_size(url: str, body: str | None = None, accept: str = "application/sparql-results+json") -> int:
+    req = urllib.request.Request(url, data=body.encode() if body else None, headers={"Accept": accept})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return len(r.read())
+
+
+def row(name, ours, peer=None, per=1):
+    def cell(r):
+        return f"{r['rps'] / per:,.1f} | {r['p50']:.2f} | {r['p99']:.2f}"
+    ratio = f"{ours['rps'] / peer['rps']:.2f}×" if peer and peer["rps"] else "–"
+    return f"| {name} | {cell(ours)} | {cell(peer) if peer else '– | – | –'} | {ratio} |"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
+    ap.add_argument("--scales", default="1,10", help="data sizes for the scale curve, e.g. 1,10,100")
+    ap.add_argument("--skip-peers", action="store_true", help="only this server and the limit")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="iscm-bench-"))
+    lines, results = [], {}
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    machine = (f"{os.cpu_count()} cores ({cpu.group(1) if cpu else platform.machine()}), {mem_kb // 1024} MB, "
+               f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+    try:
+        build1 = work / "build"
+        b = measured_build(REPO, build1)
+        texts = mix_texts()
+        bodies = write_bodies(work, texts)
+        port = free_port()
+        ours = serve(build1, port)
+        ours_url = f"http://127.0.0.1:{port}/sparql"
+        ours_rss = rss_mb(ours.proc.pid)
+        sizes = [response_size(ours_url, urllib.parse.urlencode({"query": t})) for t in texts]
+        S = args.seconds
+        for c in (1, 8):
+            results[("mix", "ours", c)] = wrk(ours_url, c, S, {"BODIES": str(bodies)})
+            results[("repeat", "ours", c)] = wrk(ours_url, c, S, {"BODIES": str(bodies), "UNIQUE": "0"})
+        docs = work / "docs.txt"
+        entities = ["mechanism/budapest-process", "mechanism/colombo-process", "mechanism/midsa", "state/egy",
+                    "body/ecowas", "commission/escwa", "objective/23", "paragraph/a-res-73-195-52", "theme/labour-migration",
+                    "meeting/global-rcp-7"]
+        for fmt, accept in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html")):
+            docs.write_text("\n".join(f"/doc/{e}.{fmt}" for e in entities) + "\n")
+            for c in (1, 8):
+                results[("doc-" + fmt, "ours", c)] = wrk(f"http://127.0.0.1:{port}", c, S, {"PATHS": str(docs), "ACCEPT": accept})
+            doc_size = statistics.median(response_size(f"http://127.0.0.1:{port}/doc/{e}.{fmt}", accept=accept) for e in entities)
+            lim, url = limit(int(doc_size))
+            for c in (1, 8):
+                results[("doc-" + fmt, "limit", c)] = wrk(url, c, S, {"PATHS": str(docs), "ACCEPT": accept})
+            lim.stop()
+        dump = work / "dump.txt"
+        dump.write_text("/download/dataset.nq.gz\n")
+        for c in (1, 8):
+            results[("dump", "ours", c)] = wrk(f"http://127.0.0.1:{port}", c, S, {"PATHS": str(dump), "ACCEPT": "*/*"})
+        lim, url = limit((build1 / "current" / "dumps" / "dataset.nq.gz").stat().st_size)
+        for c in (1, 8):
+            results[("dump", "limit", c)] = wrk(url, c, S, {"PATHS": str(dump), "ACCEPT": "*/*"})
+        lim.stop()
+        lim, url = limit(int(statistics.median(sizes)))
+        for c in (1, 8):
+            results[("mix", "limit", c)] = wrk(url, c, S, {"BODIES": str(bodies)})
+        lim.stop()
+        ours.stop()
+        if not args.skip_peers:
+            trig = work / "dataset.trig"
+            subprocess.run([*CLI, "--build-dir", str(build1), "export", "--format", "trig", "-o", str(trig)], check=True)
+            rport = free_port()
+            rdfe = Proc(["rdflib-endpoint", "serve", "--host", "127.0.0.1", "--port", str(rport), str(trig)],
+                        f"http://127.0.0.1:{rport}/sparql?query=ASK%7B%7D")
+            for c in (1, 8):
+                results[("mix", "rdflib-endpoint", c)] = wrk(f"http://127.0.0.1:{rport}/sparql", c, S, {"BODIES": str(bodies)})
+            rdfe.stop()
+            from virtuoso import Virtuoso
+            v = Virtuoso(work / "virtuoso")
+            subprocess.run([*CLI, "--build-dir", str(build1), "publish", "--endpoint", v.url + "/sparql"],
+                           check=True, capture_output=True)
+            extra = "&" + urllib.parse.urlencode({"default-graph-uri": UNION})
+            for c in (1, 8):
+                results[("mix", "virtuoso", c)] = wrk(v.url + "/sparql", c, S, {"BODIES": str(bodies), "EXTRA": extra})
+            v.stop()
+        n = len(texts)
+        lines.append(f"# iscm-graph benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n")
+        lines.append(f"Machine: {machine}. wrk, {S} s per run. Query mix: {n} queries "
+                     f"({n - 5} catalogue queries with fixed parameters + 5 analytical), each request's text made unique.\n")
+        lines.append("| workload (concurrency) | this server: /s | p50 ms | p99 ms | peer: /s | p50 ms | p99 ms | ratio |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for c in (1, 8):
+            for peer in ("rdflib-endpoint", "virtuoso", "limit"):
+                if ("mix", peer, c) in results:
+                    lines.append(row(f"query mixes/s vs {peer} (c={c})", results[("mix", "ours", c)], results[("mix", peer, c)], per=n))
+            lines.append(row(f"repeated queries/s vs limit (c={c})", results[("repeat", "ours", c)], results[("mix", "limit", c)]))
+            for fmt in ("ttl", "jsonld", "html"):
+                lines.append(row(f"entity documents .{fmt} vs limit (c={c})", results[("doc-" + fmt, "ours", c)], results[("doc-" + fmt, "limit", c)]))
+            lines.append(row(f"N-Quads dump vs limit (c={c})", results[("dump", "ours", c)], results[("dump", "limit", c)]))
+        errors = {k: r["non2xx"] for k, r in results.items() if r["non2xx"]}
+        lines.append(f"\nNon-2xx responses: {errors or 'none'}. Ratios are this server's throughput over the peer's "
+                     f"(query mixes per second for the mix, one mix = every query once).\n")
+        lines.append(f"Build of the real data: {b['total']:.2f} s (load {b['load']:.2f}, reason {b['reason']:.2f}, "
+                     f"validate {b['validate']:.2f}, write {b.get('write', 0):.2f}), peak {b['peak_mb']:.0f} MB. "
+                     f"Server start {ours.startup:.2f} s, resident memory {ours_rss:.0f} MB (master and workers).\n")
+        lines.append("## Scale\n")
+        lines.append("| scale | triples | load s | reason s | validate s | write s | build s | peak MB | start s | RSS MB | mixes/s (c=8) |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        for factor in (int(x) for x in args.scales.split(",")):
+            try:
+                if factor == 1:
+                    bs, bdir = b, build1
+                else:
+                    src = __import__("synth").grow(REPO, build1 / "current" / "dataset.nq", factor, work / f"src-{factor}")
+                    bdir = work / f"build-{factor}"
+                    bs = measured_build(src, bdir)
+                sport = free_port()
+                srv = serve(bdir, sport)
+                rss = rss_mb(srv.proc.pid)
+                r = wrk(f"http://127.0.0.1:{sport}/sparql", 8, S, {"BODIES": str(bodies)})
+                srv.stop()
+                lines.append(f"| {factor}× | {bs['triples']:,} | {bs['load']:.1f} | {bs['reason']:.1f} | {bs['validate']:.1f} | "
+                             f"{bs.get('write', 0):.1f} | {bs['total']:.1f} | {bs['peak_mb']:.0f} | {srv.startup:.2f} | {rss:.0f} | {r['rps'] / n:.1f} |")
+            except Exception as exc:        # report the scale that failed, keep the rest
+                lines.append(f"| {factor}× | failed: {exc} |")
+        report = "\n".join(lines) + "\n"
+        print(report)
+        out = HERE / "results" / f"{dt.datetime.now():%Y-%m-%dT%H%M}.md"
+        out.write_text(report)
+        print(f"written to {out}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    main()

@@ -1,0 +1,19 @@
+-- wrk script: POSTs the SPARQL query bodies listed in the file named by BODIES (one urlencoded
+-- form body per line) in turn, each made unique by a trailing comment so no cache can answer it.
+-- With UNIQUE=0 the bodies are sent as they are (repeated requests). With PATHS set, GETs those
+-- paths in turn instead.
+local bodies, paths, n, accept = {}, {}, 0, os.getenv("ACCEPT") or "application/sparql-results+json"
+local unique = os.getenv("UNIQUE") ~= "0"
+local extra = os.getenv("EXTRA") or ""
+if os.getenv("BODIES") then for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end end
+if os.getenv("PATHS") then for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end end
+request = function()
+  n = n + 1
+  if #paths > 0 then
+    return wrk.format("GET", paths[(n % #paths) + 1], {["Accept"] = accept})
+  end
+  local body = bodies[(n % #bodies) + 1] .. extra
+  if unique then body = body .. "%0A%23" .. n end
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",
+                                  ["Accept"] = "application/sparql-results+json"}, body)
+end

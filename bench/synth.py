@@ -1,0 +1,57 @@
+"""Grow the real data's shape N times: every mechanism and membership, with the statements about
+them in every graph, copied under new IRIs (states, themes, regions and vocabularies are shared)."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+GROWN = ("https://w3id.org/iscm/id/mechanism/", "https://w3id.org/iscm/id/membership/")
+
+
+def _copy_term(term, k: int, blanks: dict):
+    if isinstance(term, ox.NamedNode) and term.value.startswith(GROWN):
+        return ox.NamedNode(f"{term.value}-syn{k}")
+    if isinstance(term, ox.BlankNode):
+        return blanks.setdefault(term.value, ox.BlankNode())
+    if isinstance(term, ox.Literal) and term.language in ("en", "ar"):
+        return ox.Literal(f"{term.value} ({k})", language=term.language)
+    return term
+
+
+def grow(repo: Path, build_nq: Path, factor: int, target: Path) -> Path:
+    """A source folder (ontology, shapes, queries, data + synthetic data) `factor` times the size."""
+    if target.exists():
+        shutil.rmtree(target)
+    for folder in ("ontology", "shapes", "queries", "data"):
+        shutil.copytree(repo / folder, target / folder)
+    quads = [q for q in ox.parse(path=str(build_nq), format=ox.RdfFormat.N_QUADS)
+             if "/graph/inferred" not in q.graph_name.value and "/graph/ontology" not in q.graph_name.value]
+    subjects = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(GROWN)}
+    about = [q for q in quads if (isinstance(q.subject, ox.NamedNode) and q.subject.value in subjects)
+             or isinstance(q.subject, ox.BlankNode)]
+    out = target / "data" / "synthetic"
+    out.mkdir(parents=True)
+    for k in range(1, factor):
+        blanks: dict = {}
+        grown = []
+        for q in about:
+            graph = ox.NamedNode(q.graph_name.value + f"-syn{k}")
+            grown.append(ox.Quad(_copy_term(q.subject, k, blanks), q.predicate, _copy_term(q.object, k, blanks), graph))
+        for g in {q.graph_name for q in grown}:          # each copied graph names its source, as the originals do
+            grown.append(ox.Quad(g, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                 ox.NamedNode("https://w3id.org/iscm/ontology#SourceGraph"), g))
+            grown.append(ox.Quad(g, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
+                                 ox.NamedNode("https://w3id.org/iscm/id/source/synthetic"), g))
+        by_graph: dict = {}
+        for q in grown:
+            by_graph.setdefault(q.graph_name.value, []).append(q)
+        for i, (name, qs) in enumerate(sorted(by_graph.items())):
+            (out / f"syn{k}-{i}.trig").write_bytes(ox.serialize(qs, format=ox.RdfFormat.TRIG))
+    return target
+
+
+if __name__ == "__main__":
+    print(grow(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])))
