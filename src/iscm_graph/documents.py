@@ -2,6 +2,7 @@
 links, the blank nodes it owns, and the labels of everything it links to."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -61,7 +62,8 @@ class Description:
         for s, p, o, _ in self.statements + self.context:
             g.add((s, p, o))
         for s, p, o, graph in self.statements:
-            st = BNode()
+            # labelled from the statement itself, so every worker writes the same bytes (strong ETags)
+            st = BNode("st" + hashlib.sha1(f"{s.n3()} {p.n3()} {o.n3()} {graph}".encode()).hexdigest()[:20])
             g.add((st, RDF.type, RDF.Statement))
             g.add((st, RDF.subject, s))
             g.add((st, RDF.predicate, p))
