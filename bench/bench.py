@@ -208,11 +208,12 @@ def main():
             subprocess.run([*CLI, "--build-dir", str(build1), "export", "--format", "trig", "-o", str(trig)], check=True)
             rport = free_port()
             rdfe = Proc(["rdflib-endpoint", "serve", "--host", "127.0.0.1", "--port", str(rport), str(trig)],
-                        f"http://127.0.0.1:{rport}/sparql?query=ASK%7B%7D")
+                        f"http://127.0.0.1:{rport}/?query=ASK%7B%7D")
             for c in (1, 8):
-                results[("mix", "rdflib-endpoint", c)] = wrk(f"http://127.0.0.1:{rport}/sparql", c, S, {"BODIES": str(bodies)})
+                results[("mix", "rdflib-endpoint", c)] = wrk(f"http://127.0.0.1:{rport}/", c, S, {"BODIES": str(bodies)})
             rdfe.stop()
             from virtuoso import Virtuoso
+            (work / "virtuoso").mkdir()
             v = Virtuoso(work / "virtuoso")
             subprocess.run([*CLI, "--build-dir", str(build1), "publish", "--endpoint", v.url + "/sparql"],
                            check=True, capture_output=True)
