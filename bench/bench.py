@@ -146,7 +146,7 @@ def response_size(url: str, body: str | None = None, accept: str = "application/
 
 def row(name, ours, peer=None, per=1):
     def cell(r):
-        return f"{r['rps'] / per:,.1f} | {r['p50']:.2f} | {r['p99']:.2f}"
+        return f"{r['rps'] / per:,.2f} | {r['p50']:.2f} | {r['p99']:.2f}"
     ratio = f"{ours['rps'] / peer['rps']:.2f}×" if peer and peer["rps"] else "–"
     return f"| {name} | {cell(ours)} | {cell(peer) if peer else '– | – | –'} | {ratio} |"
 

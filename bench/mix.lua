@@ -12,8 +12,10 @@ request = function()
   if #paths > 0 then
     return wrk.format("GET", paths[(n % #paths) + 1], {["Accept"] = accept})
   end
-  local body = bodies[(n % #bodies) + 1] .. extra
+  -- the unique comment belongs to the query parameter, which comes first; extra parameters follow
+  local body = bodies[(n % #bodies) + 1]
   if unique then body = body .. "%0A%23" .. n end
+  body = body .. extra
   return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",
                                   ["Accept"] = "application/sparql-results+json"}, body)
 end
