@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF
 
 from .namespaces import ISCM, PREFIXES
 
@@ -105,4 +105,4 @@ def describe(store, iri: str) -> Description:
     return d
 
 
-__all__ = ["describe", "Description", "SKOS", "RDFS"]
+__all__ = ["describe", "Description"]

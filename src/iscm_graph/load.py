@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import PROV
 
 from .errors import DataError
 from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH
@@ -109,9 +108,4 @@ def load_sources(settings, files: list[Path] | None = None) -> Sources:
     return sources
 
 
-def graph_sources(sources: Sources) -> dict[URIRef, list]:
-    """graph IRI -> what it says it was derived from (documents or URLs)."""
-    return {iri: sorted(g.objects(iri, PROV.wasDerivedFrom)) for iri, g in sources.graphs.items()}
-
-
-__all__ = ["Sources", "load_sources", "read_data_file", "read_turtle_folder", "graph_sources"]
+__all__ = ["Sources", "load_sources", "read_data_file", "read_turtle_folder"]

@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, TIME, XSD
 
 from .errors import DataError
-from .namespaces import BASE, GRAPH, ID, ISCM, PREFIXES, SCHEMA, STATE
+from .namespaces import GRAPH, ID, ISCM, PREFIXES, SCHEMA, STATE
 
 ROLES = {name: ID[f"concept/role-{name}"] for name in
          ("member", "associate-member", "observer", "partner", "suspended")}
@@ -291,9 +291,4 @@ def derive(union: Graph, today: dt.date) -> Graph:
     return out
 
 
-def membership_files(data_dir: Path) -> list[Path]:
-    folder = data_dir / "memberships"
-    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
-
-
-__all__ = ["list_graphs", "un_membership_graph", "derive", "ROLES", "UN", "BASE"]
+__all__ = ["list_graphs", "un_membership_graph", "derive", "ROLES", "UN"]

@@ -124,22 +124,18 @@ def _graph_document(make_graph, base_path: str, variant: str, explicit: str | No
                     lambda loaded, mt: make_graph(loaded))
 
 
-@bp.route("/ontology", defaults={"ext": None})
-@bp.route("/ontology.<ext>")
-def ontology(ext):
-    if ext is not None and ext not in EXTENSIONS:
-        abort(404, "no such format")
-    return _graph_document(lambda loaded: loaded.ontology, f"{public_base()}/ontology", "ontology",
-                           EXTENSIONS.get(ext), "ISCM ontology")
+VOCABULARIES = {"ontology": ("ontology", "ISCM ontology"), "shapes": ("shapes", "SHACL shapes")}
 
 
-@bp.route("/shapes", defaults={"ext": None})
-@bp.route("/shapes.<ext>")
-def shapes(ext):
+@bp.route("/<any(ontology, shapes):name>", defaults={"ext": None})
+@bp.route("/<any(ontology, shapes):name>.<ext>")
+def vocabulary(name: str, ext):
+    """The ontology and the shapes, each one document in every format."""
     if ext is not None and ext not in EXTENSIONS:
         abort(404, "no such format")
-    return _graph_document(lambda loaded: loaded.shapes, f"{public_base()}/shapes", "shapes",
-                           EXTENSIONS.get(ext), "SHACL shapes")
+    attribute, title = VOCABULARIES[name]
+    return _graph_document(lambda loaded: getattr(loaded, attribute), f"{public_base()}/{name}", name,
+                           EXTENSIONS.get(ext), title)
 
 
 @bp.route("/graph/<path:path>")

@@ -5,7 +5,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from ..errors import QueryError
-from ..negotiation import GRAPH_TYPES, HTML, RDF, RESULT_TYPES, RESULTS, choose
+from ..negotiation import GRAPH_TYPES, HTML, RESULT_TYPES, RESULTS, choose
 from ..remote import TripleList
 from ..safety import check_query
 from .common import build, public_base
@@ -159,5 +159,3 @@ def current_settings():
     from flask import current_app
     return current_app.extensions["iscm"].settings
 
-
-__all__ = ["bp", "RDF"]
