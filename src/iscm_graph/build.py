@@ -9,7 +9,9 @@ Layout of the build folder::
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -24,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from . import __version__
-from .errors import NoBuildError
+from .errors import IscmError, NoBuildError
 from .load import Sources, load_sources
 from .namespaces import INFERRED_GRAPH, ISCM, ONTOLOGY_GRAPH
 from .memberships import derive as derive_memberships
@@ -137,10 +139,11 @@ def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         final = root / "builds" / f"{manifest['created'][:19].replace(':', '')}-{digest[:12]}"
         if final.exists():
-            shutil.rmtree(final)
+            _remove(final)
+        _make_read_only(staging)
         os.replace(staging, final)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     # Swap the `current` link atomically: readers see the old build or the new one, never neither.
     tmp_link = root / f".current-{os.getpid()}"
@@ -157,7 +160,38 @@ def _prune(root: Path, keep: int, current: Path) -> None:
                     key=lambda p: p.name)
     for old in builds[:-keep]:
         if old != current:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
+
+
+def _make_read_only(folder: Path) -> None:
+    """A written build is never changed again: servers read it, nothing writes it."""
+    for path in folder.rglob("*"):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    folder.chmod(0o555)
+
+
+def _remove(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _build_lock(root: Path):
+    """One build at a time per build folder. Staging folders left by a build that was killed
+    (kill -9, power loss) are removed once the lock is held, since no other build can own them."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IscmError(f"another `iscm-graph build` is writing to {root}; wait for it to finish") from None
+        for stale in (root / "builds").glob(".staging-*") if (root / "builds").is_dir() else []:
+            _remove(stale)
+        for stale in root.glob(".current-*"):
+            stale.unlink(missing_ok=True)
+        yield
 
 
 def _inferred_description(inferred: Graph, sources: Sources) -> None:
@@ -190,7 +224,7 @@ def run_build(settings, progress: Progress = lambda msg: None) -> BuildResult:
     if not report.conforms:
         timings["total"] = round(time.perf_counter() - started, 3)
         return result
-    with timer.step("write", "[4/4] writing the build"):
+    with timer.step("write", "[4/4] writing the build"), _build_lock(Path(settings.build_dir)):
         timings["total"] = round(time.perf_counter() - started, 3)
         result.path = _write(settings, sources, graphs, result)
     timings["total"] = round(time.perf_counter() - started, 3)

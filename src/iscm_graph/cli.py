@@ -96,7 +96,9 @@ def build(ctx):
 @click.pass_context
 @handle_errors
 def validate(ctx, files, fmt):
-    """Validate data files (TriG) against the shapes; with no FILES, the whole data folder."""
+    """Validate data files (TriG, N-Quads or JSON-LD, one named graph each) against the shapes; with
+    no FILES, the whole data folder. Files that would expand XML entities or fetch remote JSON-LD
+    contexts are refused."""
     from .load import load_sources
     from .reason import InconsistentError, infer
     from .validate import validate_graphs

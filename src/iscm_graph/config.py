@@ -34,6 +34,14 @@ class Settings:
     keep_builds: int = 2
     # where queries are answered: "embedded" (pyoxigraph over the build) or sparql+http(s)://host/sparql
     store: str = "embedded"
+    # Limits of the public endpoint (see SECURITY.md): user queries run in a supervised pool of
+    # `query_workers` processes; `query_queue` more may wait, beyond that a query gets 503 at once.
+    query_workers: int = 2
+    query_queue: int = 16
+    query_timeout: float = 10.0          # seconds a query may run before its process is stopped (503)
+    max_rows: int = 10000                # result rows (or triples) a query may return; more is refused (422)
+    max_body: int = 1024 * 1024          # request body bytes; more is refused (413) before it is read
+    max_url: int = 8000                  # request-target characters; more is refused (414)
 
     @property
     def ontology_dir(self) -> Path:
@@ -62,6 +70,8 @@ def _coerce(name: str, value, origin: str):
             return Path(value).expanduser()
         if kind in ("int",):
             return int(value)
+        if kind in ("float",):
+            return float(value)
         return str(value)
     except (TypeError, ValueError):
         raise IscmError(f"setting {name!r} from {origin}: {value!r} is not a valid {kind}") from None
@@ -92,6 +102,11 @@ def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> 
         if value is not None:
             values[name] = _coerce(name, value, "the command line")
     settings = Settings(**values)
+    for name in ("query_workers", "query_timeout", "max_rows", "max_body", "max_url"):
+        if getattr(settings, name) <= 0:
+            raise IscmError(f"setting {name!r}: must be greater than 0, not {getattr(settings, name)}")
+    if settings.query_queue < 0:
+        raise IscmError(f"setting 'query_queue': must be 0 or more, not {settings.query_queue}")
     if not settings.ontology_dir.is_dir():
         raise IscmError(f"source folder {settings.source_dir} has no ontology/ folder")
     return settings

@@ -17,3 +17,12 @@ class NoBuildError(IscmError):
 
 class QueryError(IscmError):
     """A SPARQL query is malformed or cannot be evaluated."""
+
+
+class LimitError(IscmError):
+    """A request or query went past one of the endpoint's limits, or no query process could take it.
+    Carries the HTTP status to answer with and, for 503, when to try again."""
+
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after

@@ -11,6 +11,7 @@ from .errors import DataError
 from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH
 from .memberships import list_graphs, un_membership_graph
 from .states import read_un_lists, states_graph
+from .untrusted import FORMATS, check_file
 
 RESERVED_GRAPHS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH}
 
@@ -33,8 +34,11 @@ class Sources:
 
 
 def _parse(path: Path, fmt: str, into: Graph | Dataset) -> None:
+    check_file(path, fmt)
     try:
         into.parse(path, format=fmt)
+    except RecursionError:
+        raise DataError(f"{path}: not valid {fmt.upper()}: nested too deeply") from None
     except Exception as exc:  # rdflib raises many parser-specific types; all mean "bad file"
         detail = " ".join(str(exc).split())
         raise DataError(f"{path}: not valid {fmt.upper()}: {detail}") from None
@@ -51,9 +55,14 @@ def read_turtle_folder(folder: Path, identifier: URIRef | None = None) -> Graph:
 
 
 def read_data_file(path: Path) -> tuple[URIRef, Graph]:
-    """A data file is TriG with exactly one named graph under https://w3id.org/iscm/graph/."""
+    """A data file holds exactly one named graph under https://w3id.org/iscm/graph/: TriG (the
+    project's own files), N-Quads or JSON-LD; other RDF files are read only to say what is wrong."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError(f"{path}: unknown file type {path.suffix!r}; data files are TriG (.trig), "
+                        "N-Quads (.nq) or JSON-LD (.jsonld)")
     ds = Dataset()
-    _parse(path, "trig", ds)
+    _parse(path, fmt, ds)
     if len(ds.default_graph):
         raise DataError(f"{path}: {len(ds.default_graph)} triple(s) outside any GRAPH block; "
                         "every statement must sit in its source's named graph")
@@ -88,7 +97,7 @@ def load_sources(settings, files: list[Path] | None = None) -> Sources:
         shapes=read_turtle_folder(settings.shapes_dir),
     )
     if files is None:
-        data = sorted(settings.data_dir.rglob("*.trig"))
+        data = sorted(p for p in settings.data_dir.rglob("*") if p.suffix.lower() in FORMATS)
         if not data:
             raise DataError(f"{settings.data_dir}: no .trig data files")
         load_files(data, sources)

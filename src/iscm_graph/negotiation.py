@@ -48,6 +48,12 @@ RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+x
 GRAPH_TYPES = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
                "application/n-quads", "application/trig", "application/x-turtle", "text/n3", "text/rdf+n3",
                "text/plain"]
+# CONSTRUCT / DESCRIBE answers: media type -> pyoxigraph writer
+RDF_WRITERS = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+               "text/n3": ox.RdfFormat.TURTLE, "text/rdf+n3": ox.RdfFormat.TURTLE,
+               "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+               "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+               "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
 
 
 def choose(accept, offered: list[str], explicit: str | None = None) -> str | None:

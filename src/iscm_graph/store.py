@@ -50,7 +50,10 @@ class EmbeddedStore:
         """Evaluate a SPARQL query. `default_graphs` / `named_graphs` (graph IRIs) replace the
         dataset, as the protocol's default-graph-uri / named-graph-uri do; they are names, never
         fetched."""
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        except ValueError as exc:          # e.g. an IRI with broken percent-encoding
+            raise QueryError(f"invalid value for a query parameter: {exc}") from None
         options = {}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]

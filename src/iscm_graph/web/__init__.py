@@ -6,16 +6,22 @@ from flask import Flask
 from ..config import load_settings
 
 
-def create_app(settings=None) -> Flask:
+def create_app(settings=None, query_socket_dir=None) -> Flask:
+    """The app; `query_socket_dir` is where the query pool (querypool.py) listens. Without it (an app
+    embedded elsewhere) user queries run in the web process, without the time limit."""
     app = Flask(__name__)
     app.config["JSON_AS_ASCII"] = False
     settings = settings or load_settings()
     from .state import BuildHolder
 
     app.extensions["iscm"] = BuildHolder(settings)
+    if query_socket_dir is not None:
+        from ..queryclient import QueryClient
+        app.extensions["iscm-queries"] = QueryClient(settings, query_socket_dir)
 
-    from . import api, cache, errors, explore, meta, resources, sparql
+    from . import api, cache, errors, explore, limits, meta, resources, sparql
     errors.register(app)
+    limits.register(app)
     cache.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import IscmError, NoBuildError, QueryError
+from ..errors import IscmError, LimitError, NoBuildError, QueryError
 
 
 def error_response(status: int, message: str, headers: dict | None = None) -> Response:
@@ -32,6 +32,13 @@ def register(app) -> None:
     @app.errorhandler(QueryError)
     def query_error(exc: QueryError):
         return error_response(400, str(exc))
+
+    @app.errorhandler(LimitError)
+    def limit_error(exc: LimitError):
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+        if exc.status in (413, 414):
+            headers["Connection"] = "close"     # the rest of an oversized request is not read
+        return error_response(exc.status, str(exc), headers)
 
     @app.errorhandler(NoBuildError)
     def no_build(exc: NoBuildError):

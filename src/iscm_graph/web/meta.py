@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from ..negotiation import DOCUMENT_TYPES, EXTENSIONS, HTML, choose
 from ..rdfout import serialize
@@ -62,10 +63,21 @@ def download(name: str):
 
 @bp.route("/healthz")
 def healthz():
+    """The build being served and the query processes: 200 when queries can be answered, else 503."""
     try:
         loaded = build()
     except Exception as exc:  # the health check must answer whatever is wrong
         return Response(json.dumps({"status": "unavailable", "error": str(exc)}), status=503,
                         mimetype="application/json")
-    return Response(json.dumps({"status": "ok", "build": loaded.build_id, "created": loaded.manifest["created"],
-                                "triples": loaded.manifest["triples"]}), mimetype="application/json")
+    report = {"status": "ok", "build": loaded.build_id, "created": loaded.manifest["created"],
+              "triples": loaded.manifest["triples"], "store": loaded.store_kind, "web_worker": os.getpid()}
+    pool = current_app.extensions.get("iscm-queries")
+    if pool is not None and loaded.store_kind == "embedded":
+        status = pool.status()
+        report["query_pool"] = status
+        serving = bool(status) and status.get("build_folder") == str(loaded.path)
+        if not serving or not status.get("workers"):
+            report["status"] = "starting" if not serving else "unavailable"
+    code = 200 if report["status"] == "ok" else 503
+    return Response(json.dumps(report), status=code, mimetype="application/json",
+                    headers={"Cache-Control": "no-store"})

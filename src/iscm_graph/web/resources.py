@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib import Dataset, Graph, URIRef
 
@@ -28,6 +29,10 @@ def _split_extension(path: str) -> tuple[str, str | None]:
 
 def _check_path(path: str) -> None:
     if not _SAFE_PATH.match(path) or ".." in path.split("/") or "//" in path:
+        abort(404, "no such resource")
+    try:
+        ox.NamedNode(BASE + "id/" + path)          # what is not a valid IRI names nothing here
+    except ValueError:
         abort(404, "no such resource")
 
 

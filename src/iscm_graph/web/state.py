@@ -28,6 +28,10 @@ class LoadedBuild:
     cache: dict = field(default_factory=dict)     # per-build memo of derived documents (VoID, ...)
 
     @property
+    def store_kind(self) -> str:
+        return "embedded" if isinstance(self.store, EmbeddedStore) else "external"
+
+    @property
     def build_id(self) -> str:
         return self.manifest["build_id"]
 
