@@ -27,7 +27,7 @@ from . import __version__
 from .errors import NoBuildError
 from .load import Sources, load_sources
 from .namespaces import INFERRED_GRAPH, ISCM, ONTOLOGY_GRAPH
-from .memberships import derive as derive_memberships
+from .memberships import derive as derive_memberships, derive_input
 from .reason import infer
 from .validate import Report, validate_graphs
 
@@ -177,10 +177,9 @@ def run_build(settings, progress: Progress = lambda msg: None) -> BuildResult:
     with timer.step("load", "[1/4] loading ontology, shapes and data"):
         sources = load_sources(settings)
     with timer.step("reason", "[2/4] reasoning (OWL 2 RL) and deriving memberships"):
-        union = sources.data_union()
-        inferred = infer(sources.ontology, union)
-        union += inferred
-        inferred += derive_memberships(union, today=dt.date.today())
+        data = list(sources.graphs.values())
+        inferred = infer(sources.ontology, data)
+        inferred += derive_memberships(derive_input([*data, inferred]), today=dt.date.today())
         _inferred_description(inferred, sources)
     with timer.step("validate", "[3/4] validating (SHACL)"):
         report = validate_graphs(sources, inferred)
