@@ -257,9 +257,9 @@ def derive_input(graphs) -> Graph:
             for s in g.subjects(RDF.type, o):
                 view.add((s, RDF.type, o))
     for g in graphs:
-        for instant in instants:
-            for p, o in g.predicate_objects(instant):
-                view.add((instant, p, o))
+        for s, p, o in g:
+            if s in instants:
+                view.add((s, p, o))
     return view
 
 

@@ -204,9 +204,13 @@ def infer(ontology: Graph, data, engine: str = "auto") -> Graph:
     if errors:
         raise InconsistentError("the data contradicts the ontology:\n  " + "\n  ".join(sorted(errors)))
     vocabulary_terms = set(ontology.subjects())
+    new = [t for t in entailed if t not in combined and not _is_noise(t, vocabulary_terms)]
+    # drop what the data states already (e.g. a type the ontology says nothing about), looking only at
+    # the data's statements of the predicates concerned
+    predicates = {p for _, p, _ in new}
+    stated = {t for g in graphs for p in predicates for t in g.triples((None, p, None))}
     inferred = Graph(identifier=INFERRED_GRAPH)
-    for triple in entailed:
-        if triple in combined or _is_noise(triple, vocabulary_terms) or any(triple in g for g in graphs):
-            continue
-        inferred.add(triple)
+    for triple in new:
+        if triple not in stated:
+            inferred.add(triple)
     return inferred
