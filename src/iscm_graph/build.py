@@ -66,33 +66,84 @@ class _Timer:
         return _Step()
 
 
-def write_canonical_nquads(graphs: list[Graph], path: Path) -> None:
+def write_canonical_nquads(graphs: list[Graph], path: Path) -> list:
     """All graphs as N-Quads with blank nodes labelled by RDFC-1.0 and lines sorted, so the same
-    input always gives the same bytes (stable dumps, stable build ids, clean diffs)."""
+    input always gives the same bytes (stable dumps, stable build ids, clean diffs). Returns the
+    quads as written."""
     import pyoxigraph as ox
 
-    text = "".join(line for g in graphs for line in nquads_lines(g))
-    dataset = ox.Dataset(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    dataset = ox.Dataset(quad for g in graphs for quad in oxigraph_quads(g))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     quads = sorted(dataset, key=str)
     with path.open("wb") as fh:
         ox.serialize(quads, fh, format=ox.RdfFormat.N_QUADS)
+    return quads
 
 
-def nquads_lines(graph: Graph) -> list[str]:
-    """N-Quads lines of one graph (rdflib's N-Triples writer, with the graph name added)."""
-    name = f"<{graph.identifier}>"
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return [line[:-1] + name + " .\n" for line in text.splitlines() if line.strip()]
+def oxigraph_quads(graph: Graph):
+    """The quads of one graph as pyoxigraph terms (the statements rdflib's N-Triples writer would give,
+    with the graph name added), without a round trip through text."""
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    name = ox.NamedNode(str(graph.identifier))
+    iris: dict = {}
+    blanks: dict = {}
+
+    def term(t):
+        if isinstance(t, URIRef):
+            node = iris.get(t)
+            if node is None:
+                node = iris[t] = ox.NamedNode(str(t))
+            return node
+        if isinstance(t, BNode):
+            node = blanks.get(t)
+            if node is None:
+                node = blanks[t] = ox.BlankNode(str(t))
+            return node
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=term(t.datatype))
+        return ox.Literal(str(t))
+
+    for s, p, o in graph:
+        yield ox.Quad(term(s), term(p), term(o), name)
 
 
-def write_dumps(folder: Path) -> None:
-    """Gzipped dumps served at /download: N-Quads, TriG, and Turtle of the union (deterministic)."""
+def write_dumps(folder: Path, quads: list | None = None) -> None:
+    """Gzipped dumps served at /download: N-Quads, TriG, and Turtle of the union (deterministic).
+
+    With the build's quads (canonical and sorted, as written to dataset.nq) the dumps are made from
+    them, the same bytes `export` gives from dataset.nq without reading it back three times."""
     from .export import export_to
 
     (folder / "dumps").mkdir()
-    for name, fmt in (("dataset.nq.gz", "nq"), ("dataset.trig.gz", "trig"), ("dataset.ttl.gz", "turtle")):
-        export_to(folder, fmt, str(folder / "dumps" / name))
+    if quads is None:
+        for name, fmt in (("dataset.nq.gz", "nq"), ("dataset.trig.gz", "trig"), ("dataset.ttl.gz", "turtle")):
+            export_to(folder, fmt, str(folder / "dumps" / name))
+        return
+    import gzip
+
+    import pyoxigraph as ox
+
+    from .namespaces import PREFIXES
+
+    def gz(name: str):
+        raw = (folder / "dumps" / name).open("wb")
+        # no file name and mtime 0 in the gzip header: the same content gives the same bytes
+        return raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+
+    raw, fh = gz("dataset.nq.gz")
+    with raw, fh:
+        fh.write((folder / "dataset.nq").read_bytes())
+    raw, fh = gz("dataset.trig.gz")
+    with raw, fh:
+        ox.serialize(quads, fh, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    raw, fh = gz("dataset.ttl.gz")
+    with raw, fh:
+        ox.serialize(triples, fh, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 def current_build(settings) -> Path:
@@ -116,10 +167,11 @@ def _write(settings, sources: Sources, graphs: list[Graph], result: BuildResult)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "builds"))
     try:
         dataset = staging / "dataset.nq"
-        write_canonical_nquads(graphs, dataset)
+        quads = write_canonical_nquads(graphs, dataset)
         digest = _sha256(dataset)
         (staging / "validation.json").write_text(result.report.render("json"), encoding="utf-8")
-        write_dumps(staging)
+        write_dumps(staging, quads)
+        del quads
         manifest = {
             "build_id": digest[:16],
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
