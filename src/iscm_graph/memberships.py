@@ -265,7 +265,7 @@ def derive_input(graphs) -> Graph:
 
 def derive(union: Graph, today: dt.date) -> Graph:
     """Rule-derived memberships and the direct links of current members, as one graph."""
-    out = Graph()
+    out = Graph(store="SimpleMemory")
     derived_from: dict = {}
     for rule in union.subjects(RDF.type, ISCM.MembershipRule):
         target = union.value(rule, ISCM.ruleFor)

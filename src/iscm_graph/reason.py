@@ -209,7 +209,7 @@ def infer(ontology: Graph, data, engine: str = "auto") -> Graph:
     # the data's statements of the predicates concerned
     predicates = {p for _, p, _ in new}
     stated = {t for g in graphs for p in predicates for t in g.triples((None, p, None))}
-    inferred = Graph(identifier=INFERRED_GRAPH)
+    inferred = Graph(store="SimpleMemory", identifier=INFERRED_GRAPH)
     for triple in new:
         if triple not in stated:
             inferred.add(triple)
