@@ -29,7 +29,7 @@ from . import __version__
 from .errors import IscmError, NoBuildError
 from .load import Sources, load_sources
 from .namespaces import INFERRED_GRAPH, ISCM, ONTOLOGY_GRAPH
-from .memberships import derive as derive_memberships
+from .memberships import derive as derive_memberships, derive_input
 from .reason import infer
 from .validate import Report, validate_graphs
 
@@ -70,31 +70,94 @@ class _Timer:
 
 def write_canonical_nquads(graphs: list[Graph], path: Path) -> None:
     """All graphs as N-Quads with blank nodes labelled by RDFC-1.0 and lines sorted, so the same
-    input always gives the same bytes (stable dumps, stable build ids, clean diffs)."""
+    input always gives the same bytes (stable dumps, stable build ids, clean diffs).
+
+    RDFC-1.0 labels a blank node from the quads that mention blank nodes only, so only those go
+    through pyoxigraph's canonicalization; the rest are written as they are. Lines are sorted as
+    text, which orders them as sorting the quads by their N-Quads form does."""
     import pyoxigraph as ox
 
-    text = "".join(line for g in graphs for line in nquads_lines(g))
-    dataset = ox.Dataset(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    quads = sorted(dataset, key=str)
+    lines: list[bytes] = []
+    with_blanks = ox.Dataset()
+    for g in graphs:
+        ground = []
+        for quad in oxigraph_quads(g):
+            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                with_blanks.add(quad)
+            else:
+                ground.append(quad)
+        lines += ox.serialize(ground, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    with_blanks.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines += ox.serialize(with_blanks, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    del with_blanks
+    lines.sort()
     with path.open("wb") as fh:
-        ox.serialize(quads, fh, format=ox.RdfFormat.N_QUADS)
+        fh.writelines(lines)
 
 
-def nquads_lines(graph: Graph) -> list[str]:
-    """N-Quads lines of one graph (rdflib's N-Triples writer, with the graph name added)."""
-    name = f"<{graph.identifier}>"
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return [line[:-1] + name + " .\n" for line in text.splitlines() if line.strip()]
+def oxigraph_quads(graph: Graph):
+    """The quads of one graph as pyoxigraph terms (the statements rdflib's N-Triples writer would give,
+    with the graph name added), without a round trip through text."""
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    name = ox.NamedNode(str(graph.identifier))
+    iris: dict = {}
+    blanks: dict = {}
+
+    def term(t):
+        if isinstance(t, URIRef):
+            node = iris.get(t)
+            if node is None:
+                node = iris[t] = ox.NamedNode(str(t))
+            return node
+        if isinstance(t, BNode):
+            node = blanks.get(t)
+            if node is None:
+                node = blanks[t] = ox.BlankNode(str(t))
+            return node
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=term(t.datatype))
+        return ox.Literal(str(t))
+
+    for s, p, o in graph:
+        yield ox.Quad(term(s), term(p), term(o), name)
 
 
 def write_dumps(folder: Path) -> None:
-    """Gzipped dumps served at /download: N-Quads, TriG, and Turtle of the union (deterministic)."""
-    from .export import export_to
+    """Gzipped dumps served at /download: N-Quads, TriG, and Turtle of the union (deterministic).
+
+    Made from dataset.nq, which is canonical and sorted already: the same bytes `export` gives, read
+    once and streamed rather than loaded three times."""
+    import gzip
+
+    import pyoxigraph as ox
+
+    from .namespaces import PREFIXES
+
+    def gz(name: str):
+        raw = (folder / "dumps" / name).open("wb")
+        # no file name and mtime 0 in the gzip header: the same content gives the same bytes
+        return raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
 
     (folder / "dumps").mkdir()
-    for name, fmt in (("dataset.nq.gz", "nq"), ("dataset.trig.gz", "trig"), ("dataset.ttl.gz", "turtle")):
-        export_to(folder, fmt, str(folder / "dumps" / name))
+    dataset = (folder / "dataset.nq").read_bytes()
+    raw, fh = gz("dataset.nq.gz")
+    with raw, fh:
+        fh.write(dataset)
+    raw, fh = gz("dataset.trig.gz")
+    with raw, fh:
+        ox.serialize(ox.parse(dataset, format=ox.RdfFormat.N_QUADS), fh, format=ox.RdfFormat.TRIG,
+                     prefixes=PREFIXES)
+    # the union: each triple once, sorted by its N-Triples form (a quad line less its graph name)
+    triples = sorted({line[:line.rindex(b" <")] + b" .\n" for line in dataset.splitlines(keepends=True)})
+    del dataset
+    raw, fh = gz("dataset.ttl.gz")
+    with raw, fh:
+        ox.serialize(ox.parse(b"".join(triples), format=ox.RdfFormat.N_TRIPLES), fh,
+                     format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 def current_build(settings) -> Path:
@@ -211,10 +274,9 @@ def run_build(settings, progress: Progress = lambda msg: None) -> BuildResult:
     with timer.step("load", "[1/4] loading ontology, shapes and data"):
         sources = load_sources(settings)
     with timer.step("reason", "[2/4] reasoning (OWL 2 RL) and deriving memberships"):
-        union = sources.data_union()
-        inferred = infer(sources.ontology, union)
-        union += inferred
-        inferred += derive_memberships(union, today=dt.date.today())
+        data = list(sources.graphs.values())
+        inferred = infer(sources.ontology, data)
+        inferred += derive_memberships(derive_input([*data, inferred]), today=dt.date.today())
         _inferred_description(inferred, sources)
     with timer.step("validate", "[3/4] validating (SHACL)"):
         report = validate_graphs(sources, inferred)

@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import DataError
 from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH
@@ -26,11 +27,60 @@ class Sources:
     files_of_subject: dict = field(default_factory=lambda: defaultdict(set))
     files: list[Path] = field(default_factory=list)
 
-    def data_union(self) -> Graph:
-        union = Graph()
+    def data_union(self, store: str = "default") -> Graph:
+        union = Graph(store=store)
         for g in self.graphs.values():
             union += g
         return union
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class _Terms:
+    """pyoxigraph terms as rdflib terms, with the same values rdflib's own parser gives (a plain
+    string literal has no datatype; a language-tagged one keeps its tag). One per file: a blank node
+    label means the same node within a file only."""
+
+    def __init__(self):
+        self.iris: dict[str, URIRef] = {}
+        self.blanks: dict[str, BNode] = {}
+
+    def __call__(self, term):
+        kind = type(term)
+        if kind is ox.NamedNode:
+            iri = self.iris.get(term.value)
+            if iri is None:
+                iri = self.iris[term.value] = URIRef(term.value)
+            return iri
+        if kind is ox.BlankNode:
+            node = self.blanks.get(term.value)
+            if node is None:
+                node = self.blanks[term.value] = BNode()
+            return node
+        if kind is ox.Literal:
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            if term.datatype.value == _XSD_STRING:
+                return Literal(term.value)
+            return Literal(term.value, datatype=self(term.datatype))
+        raise ValueError(f"unsupported term {term!r}")
+
+
+def _parse_fast(path: Path) -> dict | None:
+    """Quads of a TriG file by graph name, read with pyoxigraph's parser (several times faster than
+    rdflib's); None when it refuses the file, so that rdflib decides (and words the error) as before."""
+    try:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
+    except (SyntaxError, ValueError, OSError):
+        return None
+    term = _Terms()
+    by_graph: dict = {}
+    for q in quads:
+        name = q.graph_name
+        key = None if isinstance(name, ox.DefaultGraph) else term(name)
+        by_graph.setdefault(key, []).append((term(q.subject), term(q.predicate), term(q.object)))
+    return by_graph
 
 
 def _parse(path: Path, fmt: str, into: Graph | Dataset) -> None:
@@ -61,6 +111,21 @@ def read_data_file(path: Path) -> tuple[URIRef, Graph]:
     if fmt is None:
         raise DataError(f"{path}: unknown file type {path.suffix!r}; data files are TriG (.trig), "
                         "N-Quads (.nq) or JSON-LD (.jsonld)")
+    check_file(path, fmt)
+    fast = _parse_fast(path) if fmt == "trig" else None
+    if fast is not None:
+        default = fast.pop(None, [])
+        if default:
+            raise DataError(f"{path}: {len(set(default))} triple(s) outside any GRAPH block; "
+                            "every statement must sit in its source's named graph")
+        if len(fast) != 1:
+            raise DataError(f"{path}: holds {len(fast)} named graphs; a data file holds exactly one")
+        (iri, triples), = fast.items()
+        _check_graph_name(path, iri)
+        plain = Graph(store="SimpleMemory", identifier=iri)
+        for triple in triples:
+            plain.add(triple)
+        return iri, plain
     ds = Dataset()
     _parse(path, fmt, ds)
     if len(ds.default_graph):
@@ -71,21 +136,28 @@ def read_data_file(path: Path) -> tuple[URIRef, Graph]:
         raise DataError(f"{path}: holds {len(named)} named graphs; a data file holds exactly one")
     graph = named[0]
     iri = graph.identifier
+    _check_graph_name(path, iri)
+    plain = Graph(store="SimpleMemory", identifier=iri)
+    plain += graph
+    return iri, plain
+
+
+def _check_graph_name(path: Path, iri) -> None:
     if not isinstance(iri, URIRef) or not str(iri).startswith(str(GRAPH)):
         raise DataError(f"{path}: graph {iri} is not under {GRAPH}")
     if iri in RESERVED_GRAPHS:
         raise DataError(f"{path}: graph {iri} is written by the build, not by data files")
-    plain = Graph(identifier=iri)
-    plain += graph
-    return iri, plain
 
 
 def load_files(paths: list[Path], sources: Sources) -> None:
     for path in paths:
         iri, g = read_data_file(path)
         sources.files.append(path)
-        target = sources.graphs.setdefault(iri, Graph(identifier=iri))
-        target += g
+        target = sources.graphs.get(iri)
+        if target is None:
+            sources.graphs[iri] = target = g
+        else:
+            target += g
         for s in set(g.subjects()):
             sources.files_of_subject[s].add(str(path))
 

@@ -235,9 +235,37 @@ def _slug(iri) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 
+# What `derive` reads: rules, memberships, their periods, and the instants that bound them.
+_DERIVE_PREDICATES = (ISCM.ruleFor, ISCM.membershipOf, ISCM.inheritsRole, ISCM.derivedRole, ORG.organization,
+                      ORG.role, ORG.member, ORG.memberDuring, TIME.hasBeginning, TIME.hasEnd)
+_DERIVE_TYPES = (ISCM.MembershipRule, ORG.Membership)
+
+
+def derive_input(graphs) -> Graph:
+    """The part of the union of `graphs` that `derive` reads (it reads nothing else), so that the
+    derivation needs no copy of the whole union."""
+    graphs = list(graphs)
+    view = Graph(store="SimpleMemory")
+    instants = set()
+    for g in graphs:
+        for p in _DERIVE_PREDICATES:
+            for s, o in g.subject_objects(p):
+                view.add((s, p, o))
+                if p in (TIME.hasBeginning, TIME.hasEnd):
+                    instants.add(o)
+        for o in _DERIVE_TYPES:
+            for s in g.subjects(RDF.type, o):
+                view.add((s, RDF.type, o))
+    for g in graphs:
+        for s, p, o in g:
+            if s in instants:
+                view.add((s, p, o))
+    return view
+
+
 def derive(union: Graph, today: dt.date) -> Graph:
     """Rule-derived memberships and the direct links of current members, as one graph."""
-    out = Graph()
+    out = Graph(store="SimpleMemory")
     derived_from: dict = {}
     for rule in union.subjects(RDF.type, ISCM.MembershipRule):
         target = union.value(rule, ISCM.ruleFor)
@@ -263,7 +291,7 @@ def derive(union: Graph, today: dt.date) -> Graph:
             out.add((new, PROV.wasDerivedFrom, node))
             out.add((new, PROV.wasDerivedFrom, rule))
             derived_from[new] = node
-    everything = Graph()
+    everything = Graph(store="SimpleMemory")
     everything += union
     everything += out
     current: dict = {}
@@ -291,4 +319,4 @@ def derive(union: Graph, today: dt.date) -> Graph:
     return out
 
 
-__all__ = ["list_graphs", "un_membership_graph", "derive", "ROLES", "UN"]
+__all__ = ["list_graphs", "un_membership_graph", "derive", "derive_input", "ROLES", "UN"]

@@ -84,6 +84,29 @@ def attribution_view(sources: Sources, ontology: Graph) -> Graph:
     return view
 
 
+class _QueryCachingGraph(Graph):
+    """A graph that parses each SPARQL query text once. pyshacl runs a SPARQL constraint as the same
+    text once per focus node (with $this bound), and rdflib would parse it every time: most of the
+    validation's time went there."""
+
+    def __init__(self):
+        super().__init__()
+        self._prepared: dict = {}
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,
+              use_store_provided=True, **kwargs):
+        if isinstance(query_object, str) and processor == "sparql" and not kwargs:
+            # as Graph.query does: the graph's prefixes unless others are given
+            namespaces = initNs or dict(self.namespaces())
+            key = (query_object, tuple(sorted((k, str(v)) for k, v in namespaces.items())))
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                from rdflib.plugins.sparql import prepareQuery
+                prepared = self._prepared[key] = prepareQuery(query_object, initNs=namespaces)
+            query_object = prepared
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
 def _short(term) -> str | None:
     if term is None:
         return None
@@ -100,12 +123,13 @@ def _shape_name(report: Graph, shape) -> str:
 def validate_graphs(sources: Sources, inferred: Graph) -> Report:
     # The ontology goes into the data graph itself: shapes read its annotations (which properties
     # need attribution), and pyshacl only mixes an ont_graph in when it runs its own inference.
-    data = sources.data_union()
-    data += inferred
-    data += sources.ontology
-    data += attribution_view(sources, sources.ontology)
+    data = _QueryCachingGraph()
+    for g in (*sources.graphs.values(), inferred, sources.ontology, attribution_view(sources, sources.ontology)):
+        data.addN((s, p, o, data) for s, p, o in g)
+    # The data graph is this function's own copy: pyshacl may use it in place instead of cloning it
+    # (its rules, which would add to it, are not used by the shapes).
     _, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=sources.shapes, inference="none",
+        data, shacl_graph=sources.shapes, inference="none", inplace=True,
         advanced=True, allow_warnings=True, abort_on_first=False)
     results = []
     for r in report_graph.subjects(RDF.type, SH.ValidationResult):
