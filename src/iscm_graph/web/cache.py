@@ -1,17 +1,27 @@
-"""A per-process response cache for what a build makes static: a response is kept under the build id,
-method, path with query string, body and Accept header, so a repeated request (the same document,
-the same query) is answered from memory. A new build changes the key, so nothing stale is served."""
+"""A per-process response cache for what a build makes static: a response is kept under the build,
+method, path with query string, body, Accept and Content-Type, so a repeated request (the same
+document, the same query) is answered from memory. A new build changes the key, so nothing stale
+is served.
+
+Hits are answered by a WSGI middleware in front of Flask: a cached answer costs a dictionary lookup
+and one lstat of the `current` link, not a request context. Only answers that were 200 for exactly
+the same request are kept, so the request checks (web/limits.py) have already passed for them.
+Conditional requests (If-None-Match) go through Flask, which answers 304."""
 from __future__ import annotations
 
+import io
+import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
-from flask import Response, current_app, g, request
+from flask import current_app, request
 
 MAX_BYTES = 64 * 1024 * 1024      # per worker process
 MAX_ENTRY = 2 * 1024 * 1024       # bigger answers (dumps, whole graphs) are not kept
 CACHED_PREFIXES = ("/sparql", "/doc/", "/api/", "/browse", "/search", "/charts", "/graph/", "/ontology",
                    "/shapes", "/.well-known/", "/context.jsonld")
+_KEY = "iscm.cache_key"
 
 
 class ResponseCache:
@@ -34,51 +44,85 @@ class ResponseCache:
             self._items[key] = item
             self._bytes += size
             while self._bytes > MAX_BYTES and self._items:
-                _, (body, _, _) = self._items.popitem(last=False)
+                _, (_, _, body) = self._items.popitem(last=False)
                 self._bytes -= len(body)
 
 
-def _key():
-    if request.method not in ("GET", "POST") or not (request.path == "/" or request.path.startswith(CACHED_PREFIXES)):
-        return None
-    if request.content_length and request.content_length > MAX_ENTRY:
-        return None
-    holder = current_app.extensions["iscm"]
+def _build_marker(link: Path):
+    """Identifies the build `current` points at: the link is replaced (new inode) by every build."""
     try:
-        build_id = holder.get().build_id
-    except Exception:            # no build: let the view answer with its own error
+        st = os.lstat(link)
+    except OSError:
         return None
-    body = request.get_data(cache=True) if request.method == "POST" else b""
-    return (build_id, request.method, request.full_path, body, request.headers.get("Accept", ""),
-            request.headers.get("Content-Type", ""))
+    return st.st_ino, st.st_mtime_ns
+
+
+def request_key(environ, link: Path):
+    """The cache key of a request, or None when its answer is not to be cached. A POST body is read
+    here (it is small: at most MAX_ENTRY) and put back for the application."""
+    method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+    if method not in ("GET", "POST") or not (path == "/" or path.startswith(CACHED_PREFIXES)):
+        return None
+    marker = _build_marker(link)
+    if marker is None:
+        return None
+    body = b""
+    if method == "POST":
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            return None
+        if not 0 <= length <= MAX_ENTRY:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+    return (marker, method, path, environ.get("QUERY_STRING", ""), body, environ.get("HTTP_ACCEPT", ""),
+            environ.get("CONTENT_TYPE", ""))
+
+
+class FastPath:
+    """WSGI middleware: answer cache hits before Flask; remember the key for the after-request hook."""
+
+    def __init__(self, app, cache: ResponseCache, link: Path):
+        self.app, self.cache, self.link = app, cache, link
+
+    def __call__(self, environ, start_response):
+        key = request_key(environ, self.link)
+        if key is not None:
+            environ[_KEY] = key
+            if "HTTP_IF_NONE_MATCH" not in environ:
+                item = self.cache.get(key)
+                if item is not None:
+                    status, headers, body = item
+                    start_response(status, headers + [("Content-Length", str(len(body))), ("X-Cache", "hit")])
+                    return [body]
+        return self.app(environ, start_response)
 
 
 def register(app) -> None:
     cache = ResponseCache()
     app.extensions["iscm-cache"] = cache
+    app.wsgi_app = FastPath(app.wsgi_app, cache, Path(app.extensions["iscm"].settings.build_dir) / "current")
 
     @app.before_request
-    def answer_from_cache():
-        key = _key()
-        g.cache_key = key
-        if key is None:
-            return None
-        item = cache.get(key)
+    def answer_conditional_from_cache():
+        key = request.environ.get(_KEY)
+        item = cache.get(key) if key is not None else None
         if item is None:
             return None
-        body, status, headers = item
-        resp = Response(body, status=status, headers=headers)
+        status, headers, body = item
+        resp = current_app.response_class(body, status=status, headers=headers)
         resp.headers["X-Cache"] = "hit"
         return resp.make_conditional(request)
 
     @app.after_request
     def keep_in_cache(response):
-        key = getattr(g, "cache_key", None)
+        key = request.environ.get(_KEY)
         if (key is None or response.status_code != 200 or response.direct_passthrough
                 or response.headers.get("X-Cache") == "hit"):
             return response
         body = response.get_data()
         if len(body) <= MAX_ENTRY:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "x-cache")]
-            cache.put(key, (body, response.status_code, headers), len(body))
+            cache.put(key, (response.status, headers, body), len(body))
         return response
