@@ -49,20 +49,35 @@ def wait_for(url: str, proc, seconds: float = 120) -> float:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (gunicorn workers), in MB."""
-    total = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
+def tree(root: int) -> list[int]:
+    """The process and all its descendants (gunicorn workers, the query supervisor and its processes)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            text = status.read_text()
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
+        found += frontier
+    return found
+
+
+def memory_mb(root: int) -> tuple[float, float, int]:
+    """(PSS, RSS) in MB summed over the process tree, and its process count. PSS divides shared
+    pages between the processes mapping them, so forked processes are not counted twice; RSS is
+    the sum of each process's resident memory."""
+    pss = rss = 0
+    pids = tree(root)
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        ppid = int(re.search(r"PPid:\s+(\d+)", text).group(1))
-        me = int(status.parent.name)
-        if me == pid or ppid == pid:
-            m = re.search(r"VmRSS:\s+(\d+)", text)
-            total += int(m.group(1)) if m else 0
-    return total / 1024
+        pss += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))
+        rss += int(re.search(r"^Rss:\s+(\d+)", text, re.M).group(1))
+    return pss / 1024, rss / 1024, len(pids)
 
 
 def wrk(url: str, connections: int, seconds: int, env: dict) -> dict:
@@ -111,17 +126,20 @@ class Proc:
 
 
 def measured_build(source: Path, build_dir: Path) -> dict:
-    """Build in a child process; report the build's own step timings and the peak memory."""
-    code = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True);"
-            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    """Build in a child process; report the build's own step timings (from its "Build time" line)
+    and the peak memory of the whole `iscm-graph build` command."""
+    code = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+            "print([l for l in r.stdout.splitlines() if l.startswith('Build time')][-1:])")
     out = subprocess.run([sys.executable, "-c", code, *CLI, "--source", str(source), "--build-dir", str(build_dir),
                           "build"], capture_output=True, text=True)
-    rc, maxrss = out.stdout.split()
+    first, log = out.stdout.split("\n", 1)
+    rc, maxrss = first.split()
     if rc != "0":
         raise RuntimeError(f"build of {source} failed")
     manifest = json.loads((build_dir / "current" / "manifest.json").read_text())
-    timings = dict(manifest["timings_s"])
-    timings["write"] = max(0.0, timings.get("total", 0) - sum(timings.get(k, 0) for k in ("load", "reason", "validate")))
+    timings = {k: float(v) for k, v in re.findall(r"(load|reason|validate|write) ([\d.]+) s", log)}
+    timings["total"] = sum(timings.values())
     return {"triples": manifest["triples"], "peak_mb": int(maxrss) / 1024, **timings}
 
 
@@ -132,8 +150,9 @@ def serve(build_dir: Path, port: int, env=None) -> Proc:
 
 def limit(size: int) -> tuple[Proc, str]:
     port = free_port()
+    # the same gunicorn settings as `iscm-graph serve`, access log included
     proc = Proc([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b",
-                 f"127.0.0.1:{port}", "limit_app:app"], f"http://127.0.0.1:{port}/", env={"LIMIT_BYTES": str(size)},
+                 f"127.0.0.1:{port}", "--access-logfile", "-", "limit_app:app"], f"http://127.0.0.1:{port}/", env={"LIMIT_BYTES": str(size)},
                 cwd=HERE)
     return proc, f"http://127.0.0.1:{port}/"
 
@@ -171,7 +190,7 @@ def main():
         port = free_port()
         ours = serve(build1, port)
         ours_url = f"http://127.0.0.1:{port}/sparql"
-        ours_rss = rss_mb(ours.proc.pid)
+        ours_pss, ours_rss, ours_procs = memory_mb(ours.proc.pid)
         sizes = [response_size(ours_url, urllib.parse.urlencode({"query": t})) for t in texts]
         S = args.seconds
         for c in (1, 8):
@@ -183,6 +202,9 @@ def main():
                     "meeting/global-rcp-7"]
         for fmt, accept in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html")):
             docs.write_text("\n".join(f"/doc/{e}.{fmt}" for e in entities) + "\n")
+            # documents are static per build: warm both workers' caches first, as any server is warmed
+            for e in entities * 8:
+                response_size(f"http://127.0.0.1:{port}/doc/{e}.{fmt}", accept=accept)
             for c in (1, 8):
                 results[("doc-" + fmt, "ours", c)] = wrk(f"http://127.0.0.1:{port}", c, S, {"PATHS": str(docs), "ACCEPT": accept})
             doc_size = statistics.median(response_size(f"http://127.0.0.1:{port}/doc/{e}.{fmt}", accept=accept) for e in entities)
@@ -240,10 +262,11 @@ def main():
                      f"(query mixes per second for the mix, one mix = every query once).\n")
         lines.append(f"Build of the real data: {b['total']:.2f} s (load {b['load']:.2f}, reason {b['reason']:.2f}, "
                      f"validate {b['validate']:.2f}, write {b.get('write', 0):.2f}), peak {b['peak_mb']:.0f} MB. "
-                     f"Server start {ours.startup:.2f} s, resident memory {ours_rss:.0f} MB (master and workers).\n")
+                     f"Server start {ours.startup:.2f} s; memory of its {ours_procs} processes (gunicorn master and "
+                     f"workers, query supervisor and query processes): PSS {ours_pss:.0f} MB, RSS sum {ours_rss:.0f} MB.\n")
         lines.append("## Scale\n")
-        lines.append("| scale | triples | load s | reason s | validate s | write s | build s | peak MB | start s | RSS MB | mixes/s (c=8) |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        lines.append("| scale | triples | load s | reason s | validate s | write s | build s | peak MB | start s | PSS MB | RSS MB | mixes/s (c=8) | non-2xx |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for factor in (int(x) for x in args.scales.split(",")):
             try:
                 if factor == 1:
@@ -254,11 +277,11 @@ def main():
                     bs = measured_build(src, bdir)
                 sport = free_port()
                 srv = serve(bdir, sport)
-                rss = rss_mb(srv.proc.pid)
+                pss, rss, _ = memory_mb(srv.proc.pid)
                 r = wrk(f"http://127.0.0.1:{sport}/sparql", 8, S, {"BODIES": str(bodies)})
                 srv.stop()
                 lines.append(f"| {factor}× | {bs['triples']:,} | {bs['load']:.1f} | {bs['reason']:.1f} | {bs['validate']:.1f} | "
-                             f"{bs.get('write', 0):.1f} | {bs['total']:.1f} | {bs['peak_mb']:.0f} | {srv.startup:.2f} | {rss:.0f} | {r['rps'] / n:.1f} |")
+                             f"{bs.get('write', 0):.1f} | {bs['total']:.1f} | {bs['peak_mb']:.0f} | {srv.startup:.2f} | {pss:.0f} | {rss:.0f} | {r['rps'] / n:.2f} | {r['non2xx']} |")
             except Exception as exc:        # report the scale that failed, keep the rest
                 lines.append(f"| {factor}× | failed: {exc} |")
         report = "\n".join(lines) + "\n"

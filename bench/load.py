@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -28,40 +27,10 @@ import requests
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench import REPO, free_port, measured_build, mix_texts, serve  # noqa: E402
+from bench import REPO, free_port, measured_build, memory_mb, mix_texts, serve  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FORMATS = ("ttl", "jsonld", "html")
-
-
-def tree(root: int) -> list[int]:
-    """The process and all its descendants."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            pass
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
-        found += frontier
-    return found
-
-
-def memory_mb(root: int) -> tuple[float, float, int]:
-    """(PSS, RSS) in MB summed over the tree, and its process count. PSS shares pages fairly between
-    the processes that map them, so forked query processes are not counted twice."""
-    pss = rss = 0
-    pids = tree(root)
-    for pid in pids:
-        try:
-            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        pss += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))
-        rss += int(re.search(r"^Rss:\s+(\d+)", text, re.M).group(1))
-    return pss / 1024, rss / 1024, len(pids)
 
 
 class Tally:

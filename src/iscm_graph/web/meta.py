@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from ..negotiation import DOCUMENT_TYPES, EXTENSIONS, HTML, choose
 from ..rdfout import serialize
 from ..summary import headline_counts
+from .cache import MAX_ENTRY
 from .common import build, cached, not_modified, public_base
 from .errors import error_response
 from .service import DUMPS, void_description
@@ -56,7 +57,11 @@ def download(name: str):
     path = loaded.path / "dumps" / name
     if not path.is_file():
         abort(404, f"this build has no {name}")
-    resp = send_file(path, mimetype="application/gzip", download_name=name, etag=False, conditional=False)
+    if path.stat().st_size <= MAX_ENTRY:
+        # small enough to keep in the response cache: later requests are answered from memory
+        resp = Response(path.read_bytes(), headers={"Content-Disposition": f"attachment; filename={name}"})
+    else:
+        resp = send_file(path, mimetype="application/gzip", download_name=name, etag=False, conditional=False)
     resp.headers["Content-Type"] = "application/gzip"
     return cached(resp, loaded, "dump-" + name, vary_accept=False)
 
