@@ -7,7 +7,7 @@ import io
 import re
 from urllib.parse import unquote_to_bytes
 
-from flask import current_app, request
+from flask import request
 
 from ..errors import LimitError
 
