@@ -106,8 +106,11 @@ def register(app) -> None:
 
     @app.before_request
     def answer_conditional_from_cache():
+        # unconditional hits were answered by FastPath already; a second lookup would only miss
         key = request.environ.get(_KEY)
-        item = cache.get(key) if key is not None else None
+        if key is None or "HTTP_IF_NONE_MATCH" not in request.environ:
+            return None
+        item = cache.get(key)
         if item is None:
             return None
         status, headers, body = item
