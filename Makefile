@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# the package alone, as `pip install .` gives it to a user: the tests prove every command works there
+RUNTIME := .venv-runtime
 export ISCM_BUILD_DIR ?= $(CURDIR)/build
 
 .PHONY: run test build clean system-packages
@@ -10,6 +12,12 @@ $(BIN)/iscm-graph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet ".[test]"
+	touch $@
+
+$(RUNTIME)/bin/iscm-graph: pyproject.toml
+	$(PYTHON) -m venv $(RUNTIME)
+	$(RUNTIME)/bin/pip install --quiet --upgrade pip
+	$(RUNTIME)/bin/pip install --quiet .
 	touch $@
 
 # Install (non-editable: what users get), build the graph, print its summary, then serve it on
@@ -31,9 +39,10 @@ system-packages:
 	{ SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); }
 
-test: $(BIN)/iscm-graph system-packages
+test: $(BIN)/iscm-graph $(RUNTIME)/bin/iscm-graph system-packages
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
-	$(BIN)/python -m pytest
+	$(RUNTIME)/bin/pip install --quiet --no-deps --force-reinstall .
+	ISCM_RUNTIME_VENV=$(CURDIR)/$(RUNTIME) $(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(RUNTIME) build

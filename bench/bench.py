@@ -22,8 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
-from iscm_graph.queries import catalogue  # noqa: E402
-from iscm_graph.remote import inject_values  # noqa: E402
+from iscm_graph.query.catalogue import catalogue  # noqa: E402
+from iscm_graph.query.remote import inject_values  # noqa: E402
 
 CLI = [sys.executable, "-m", "iscm_graph"]
 UNION = "https://w3id.org/iscm/graph/union"

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from iscm_graph.build import run_build
+from iscm_graph.pipeline.build import run_build
 from iscm_graph.config import load_settings
-from iscm_graph.store import EmbeddedStore
+from iscm_graph.query.store import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
-# The source documents sit beside the checkout (../shared/sources), as on every machine and in CI.
-SOURCES = Path(os.environ.get("ISCM_SOURCES_TEXT", REPO.parent / "shared" / "sources"))
+# The source documents' texts, the evidence the source graphs are checked against (sources/README.md)
+SOURCES = REPO / "sources"
+# Published test suites and shapes of the standards the project claims (tests/conformance/README.md)
+CONFORMANCE = REPO / "tests" / "conformance"
 
 
 @pytest.fixture(scope="session")
@@ -72,14 +74,14 @@ def free_port() -> int:
 class ServerProcess:
     """`iscm-graph serve` in a child process on a free loopback port."""
 
-    def __init__(self, *args, env: dict | None = None):
+    def __init__(self, *args, env: dict | None = None, python: str = sys.executable):
         import time
         import urllib.request
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "iscm_graph", *map(str, args), "serve", "--host", "127.0.0.1",
+            [python, "-m", "iscm_graph", *map(str, args), "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", "1"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
         deadline = time.monotonic() + 60
@@ -109,3 +111,18 @@ def server(built, build_root):
     srv = ServerProcess("--source", REPO, "--build-dir", build_root)
     yield srv.url
     srv.stop()
+
+
+@pytest.fixture(scope="session")
+def runtime_python(tmp_path_factory) -> str:
+    """The Python of a virtual environment holding the package with its runtime dependencies only
+    (`pip install .`, no extras): what a user gets. `make test` prepares it (ISCM_RUNTIME_VENV);
+    without it, one is made here."""
+    venv = os.environ.get("ISCM_RUNTIME_VENV")
+    if not venv:
+        venv = str(tmp_path_factory.mktemp("runtime") / "venv")
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=300)
+        subprocess.run([f"{venv}/bin/pip", "install", "--quiet", str(REPO)], check=True, timeout=1200)
+    python = Path(venv) / "bin" / "python"
+    assert python.exists(), f"no runtime environment at {venv}"
+    return str(python)

@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 
 from conftest import REPO
-from iscm_graph.queries import catalogue
+from iscm_graph.query.catalogue import catalogue
 
 QUERIES = catalogue(REPO / "queries")
 

@@ -34,7 +34,7 @@ def test_build_writes_every_graph_and_a_manifest(built):
 
 
 def test_source_graphs_are_not_changed_by_reasoning(built, settings):
-    from iscm_graph.load import load_sources
+    from iscm_graph.pipeline.sources import load_sources
 
     sources = load_sources(settings)
     manifest = json.loads((built.path / "manifest.json").read_text())

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conftest import REPO, select
-from iscm_graph.queries import catalogue
+from iscm_graph.query.catalogue import catalogue
 
 ID = "https://w3id.org/iscm/id/"
 ISCM = "https://w3id.org/iscm/ontology#"

@@ -10,9 +10,9 @@ import subprocess
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import REPO
+from conftest import CONFORMANCE, REPO
 
-DCAT_AP = REPO.parent / "shared" / "conformance" / "dcat-ap-3.0.1"
+DCAT_AP = CONFORMANCE / "dcat-ap-3.0.1"
 FORMATS = {"turtle": ("turtle", "turtle"), "jsonld": ("json-ld", None), "nt": ("nt", "ntriples"),
            "nq": ("nquads", "nquads"), "trig": ("trig", "trig"), "rdfxml": ("xml", "rdfxml")}
 SOURCE_000 = "https://w3id.org/iscm/graph/source/000"

@@ -6,7 +6,7 @@ import shutil
 
 
 from conftest import REPO, run_cli, select
-from iscm_graph.queries import catalogue
+from iscm_graph.query.catalogue import catalogue
 
 ID = "https://w3id.org/iscm/id/"
 QUERIES = catalogue(REPO / "queries")

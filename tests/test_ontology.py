@@ -7,7 +7,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from conftest import REPO
-from iscm_graph.load import read_turtle_folder
+from iscm_graph.pipeline.sources import read_turtle_folder
 from iscm_graph.namespaces import ISCM
 
 ONTOLOGY = read_turtle_folder(REPO / "ontology")

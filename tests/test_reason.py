@@ -9,8 +9,8 @@ from rdflib import BNode, Dataset, Graph
 
 from conftest import REPO
 from iscm_graph.config import load_settings
-from iscm_graph.load import load_sources, read_data_file
-from iscm_graph.reason import InconsistentError, _direct_closure_applies, infer, reasoning_input
+from iscm_graph.pipeline.sources import load_sources, read_data_file
+from iscm_graph.pipeline.reason import InconsistentError, _direct_closure_applies, infer, reasoning_input
 
 HERE = Path(__file__).parent
 

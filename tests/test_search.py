@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from iscm_graph.search import SearchIndex, normalize
+from iscm_graph.reports.search import SearchIndex, normalize
 
 
 @pytest.fixture(scope="module")

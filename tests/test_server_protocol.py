@@ -14,9 +14,10 @@ import requests
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from conftest import REPO, ServerProcess
+from conftest import CONFORMANCE, REPO, ServerProcess
+from iscm_graph.pipeline.write import write_release_files
 
-SUITE = REPO.parent / "shared" / "conformance" / "sparql11-protocol"
+SUITE = CONFORMANCE / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -69,9 +70,11 @@ def protocol_server(tmp_path_factory):
             if line.strip():
                 lines.append(line[:-1] + f"<{name}> .\n")
     (build / "dataset.nq").write_text("".join(sorted(lines)), encoding="utf-8")
-    (build / "manifest.json").write_text(json.dumps({
-        "build_id": "conformance", "created": "2026-01-01T00:00:00+00:00", "graphs": graphs,
-        "triples": sum(graphs.values())}), encoding="utf-8")
+    manifest = {"build_id": "conformance", "created": "2026-01-01T00:00:00+00:00", "graphs": graphs,
+                "triples": sum(graphs.values())}
+    # a complete build folder around the suite's data, written by the build's own writer
+    write_release_files(build, manifest, Graph(), Graph(), REPO / "queries")
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (root / "current").symlink_to("builds/conformance")
     srv = ServerProcess("--source", REPO, "--build-dir", root)
     yield srv.url
@@ -127,19 +130,50 @@ def test_suite_counts():
     assert len(TESTS) == 34 and len(UPDATE_TESTS) >= 10
 
 
+SD_SUITE = CONFORMANCE / "sparql11-service-description"
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+
+
+def _sd_entries() -> list[str]:
+    """The service description tests the W3C manifest lists (local names of its mf:entries)."""
+    from rdflib.collection import Collection
+    g = Graph().parse(SD_SUITE / "manifest.ttl", format="turtle")
+    manifest = g.value(predicate=RDF.type, object=MF.Manifest)
+    return [str(e).rsplit("#", 1)[1] for e in Collection(g, g.value(manifest, MF.entries))]
+
+
+def _returns_rdf(g, service, dataset):
+    assert len(g) > 0
+
+
+def _has_endpoint_triple(g, service, dataset):
+    assert (service, SD.endpoint, service) in g
+
+
+def _conforms_to_schema(g, service, dataset):
+    # the vocabulary's domains and ranges: a Service with a language, formats and a Dataset of Graphs
+    assert (service, RDF.type, SD.Service) in g
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
+    assert set(g.objects(service, SD.resultFormat))
+    assert (dataset, RDF.type, SD.Dataset) in g
+    names = {g.value(ng, SD.name) for ng in g.objects(dataset, SD.namedGraph)}
+    assert URIRef(DATA + "data1.rdf") in names
+
+
+SD_CHECKS = {"returns-rdf": _returns_rdf, "has-endpoint-triple": _has_endpoint_triple,
+             "conforms-to-schema": _conforms_to_schema}
+
+
+def test_every_service_description_test_has_a_check():
+    assert set(_sd_entries()) == set(SD_CHECKS)
+
+
+@pytest.mark.parametrize("entry", _sd_entries())
 @pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/rdf+xml", "xml"),
                                         ("application/ld+json", "json-ld")])
-def test_service_description(protocol_server, accept, fmt):
+def test_service_description(protocol_server, entry, accept, fmt):
     resp = requests.get(protocol_server + "/sparql", headers={"Accept": accept}, timeout=30)
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith(accept)
     g = Graph().parse(data=resp.content, format=fmt, publicID=protocol_server + "/sparql")
     service = URIRef(protocol_server + "/sparql")
-    # returns RDF; has an sd:endpoint triple matching the endpoint; conforms to the schema
-    assert (service, RDF.type, SD.Service) in g
-    assert (service, SD.endpoint, service) in g
-    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
-    assert set(g.objects(service, SD.resultFormat))
-    dataset = g.value(service, SD.defaultDataset)
-    assert (dataset, RDF.type, SD.Dataset) in g
-    names = {g.value(ng, SD.name) for ng in g.objects(dataset, SD.namedGraph)}
-    assert URIRef(DATA + "data1.rdf") in names
+    SD_CHECKS[entry](g, service, g.value(service, SD.defaultDataset))

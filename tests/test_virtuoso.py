@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import http.server
+import subprocess
 import threading
 
 import pytest
 import requests
 
 from conftest import REPO, ServerProcess, free_port
-from iscm_graph.queries import catalogue
-from iscm_graph.remote import RemoteStore
+from iscm_graph.query.catalogue import catalogue
+from iscm_graph.query.remote import RemoteStore
 from virtuoso import Virtuoso
 
 QUERIES = catalogue(REPO / "queries")
@@ -154,3 +155,46 @@ def test_serve_store_keeps_every_route(server, served_from_virtuoso):
     sparql = requests.get(served_from_virtuoso + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?m a iscm:ConsultationMechanism }"},
                           headers={"Accept": "application/sparql-results+json"}, timeout=60).json()
     assert sparql["results"]["bindings"][0]["n"]["value"] == "30"
+
+
+# --- the package as a user installs it: runtime dependencies only ----------------------------------
+
+def test_runtime_only_install_imports_every_module(runtime_python):
+    code = ("import importlib, importlib.util, pkgutil, iscm_graph\n"
+            "for extra in ('pytest', 'SPARQLWrapper', 'playwright', 'schemathesis', 'hypothesis'):\n"
+            "    assert importlib.util.find_spec(extra) is None, extra + ' is installed: not a runtime-only environment'\n"
+            "names = [m.name for m in pkgutil.walk_packages(iscm_graph.__path__, 'iscm_graph.')\n"
+            "         if not m.name.endswith('__main__')]\n"
+            "for name in names: importlib.import_module(name)\n"
+            "print(len(names))")
+    out = subprocess.run([runtime_python, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert int(out.stdout) > 40
+
+
+def test_runtime_only_install_every_subcommand_helps(runtime_python):
+    top = subprocess.run([runtime_python, "-m", "iscm_graph", "--help"], capture_output=True, text=True, timeout=120)
+    assert top.returncode == 0, top.stderr
+    commands = [line.split()[0] for line in top.stdout.split("Commands:", 1)[1].splitlines() if line.strip()]
+    assert {"build", "validate", "query", "queries", "conflicts", "memberships", "serve", "export", "dcat",
+            "publish"} <= set(commands)
+    for command in commands:
+        out = subprocess.run([runtime_python, "-m", "iscm_graph", command, "--help"], capture_output=True,
+                             text=True, timeout=120)
+        assert out.returncode == 0 and "Usage:" in out.stdout, (command, out.stderr[-2000:])
+
+
+def test_runtime_only_install_publishes_and_serves_from_the_store(runtime_python, virtuoso, build_root, built):
+    out = subprocess.run([runtime_python, "-m", "iscm_graph", "--build-dir", str(build_root), "publish",
+                          "--endpoint", virtuoso.url + "/sparql"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    verified = [line for line in out.stdout.splitlines() if line.endswith("(verified)")]
+    assert len(verified) == len(built.graph_counts) + 1
+    srv = ServerProcess("--build-dir", build_root, python=runtime_python,
+                        env={"ISCM_STORE": "sparql+" + virtuoso.url + "/sparql"})
+    try:
+        answer = requests.get(srv.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?m a iscm:ConsultationMechanism }"},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=60).json()
+        assert answer["results"]["bindings"][0]["n"]["value"] == "30"
+    finally:
+        srv.stop()

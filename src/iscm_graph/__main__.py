@@ -1,3 +1,3 @@
-from .cli import main
+from iscm_graph.cli import main
 
 main()

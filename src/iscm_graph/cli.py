@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from .errors import IscmError, QueryError
+from iscm_graph.errors import IscmError, QueryError
 
 FORMATS = ["table", "json", "csv", "tsv", "xml"]
 
 
 def _settings(ctx):
-    from .config import load_settings
+    from iscm_graph.config import load_settings
     opts = ctx.obj
     return load_settings(opts["config"], source_dir=opts["source"], build_dir=opts["build_dir"])
 
@@ -51,10 +51,10 @@ def main(ctx, source, build_dir, config):
 @handle_errors
 def build(ctx):
     """Load, reason, validate; write the build only if it conforms."""
-    from .build import run_build
-    from .reason import InconsistentError
-    from .store import EmbeddedStore
-    from .summary import headline_counts
+    from iscm_graph.pipeline.build import run_build
+    from iscm_graph.pipeline.reason import InconsistentError
+    from iscm_graph.query.store import EmbeddedStore
+    from iscm_graph.reports.summary import headline_counts
 
     settings = _settings(ctx)
     started = time.perf_counter()
@@ -80,7 +80,7 @@ def build(ctx):
     click.echo("\nSummary:")
     for what, n in headline_counts(store).items():
         click.echo(f"  {n:>5}  {what}")
-    from .coverage import membership_coverage, render_coverage
+    from iscm_graph.reports.coverage import membership_coverage, render_coverage
     click.echo("\nMemberships:")
     click.echo(render_coverage(*membership_coverage(store)))
     click.echo(f"\n{len(result.report.warnings)} warning(s), 0 violations.")
@@ -99,9 +99,9 @@ def validate(ctx, files, fmt):
     """Validate data files (TriG, N-Quads or JSON-LD, one named graph each) against the shapes; with
     no FILES, the whole data folder. Files that would expand XML entities or fetch remote JSON-LD
     contexts are refused."""
-    from .load import load_sources
-    from .reason import InconsistentError, infer
-    from .validate import validate_graphs
+    from iscm_graph.pipeline.sources import load_sources
+    from iscm_graph.pipeline.reason import InconsistentError, infer
+    from iscm_graph.pipeline.validate import validate_graphs
 
     settings = _settings(ctx)
     sources = load_sources(settings, files=list(files) or None)
@@ -124,12 +124,13 @@ def validate(ctx, files, fmt):
 @handle_errors
 def query(ctx, query_or_file, fmt, params):
     """Run SPARQL (text, a .rq file, or a catalogue query's name) over the last good build."""
-    from .build import current_build
-    from .queries import catalogue, parse_query_file
-    from .results import render
-    from .store import EmbeddedStore
+    from iscm_graph import build_folder as bf
+    from iscm_graph.query.catalogue import catalogue, parse_query_file
+    from iscm_graph.query.results import render
+    from iscm_graph.query.store import EmbeddedStore
 
-    settings = _settings(ctx)
+    build = bf.current_build(_settings(ctx))
+    queries = catalogue(build / bf.QUERIES)
     values = {}
     for item in params:
         name, sep, value = item.partition("=")
@@ -142,15 +143,15 @@ def query(ctx, query_or_file, fmt, params):
         if not path.is_file():
             raise QueryError(f"no such query file: {query_or_file}")
         named = parse_query_file(path)
-    elif settings.queries_dir.is_dir() and query_or_file in catalogue(settings.queries_dir):
-        named = catalogue(settings.queries_dir)[query_or_file]
+    elif query_or_file in queries:
+        named = queries[query_or_file]
     if named is not None:
         text, bindings = named.text, named.bind(values)
     else:
         if values:
             raise QueryError("--param is only for catalogue queries (queries/*.rq)")
         text, bindings = query_or_file, {}
-    store = EmbeddedStore.from_build(current_build(settings))
+    store = EmbeddedStore.from_build(build)
     click.echo(render(store.query(text, bindings), fmt).rstrip("\n"))
 
 
@@ -160,9 +161,9 @@ def query(ctx, query_or_file, fmt, params):
 @handle_errors
 def conflicts(ctx, fmt):
     """List every disagreement between sources (subject, property, each value with its graph)."""
-    from .build import current_build
-    from .conflicts import find_conflicts
-    from .store import EmbeddedStore
+    from iscm_graph.build_folder import current_build
+    from iscm_graph.reports.conflicts import find_conflicts
+    from iscm_graph.query.store import EmbeddedStore
 
     store = EmbeddedStore.from_build(current_build(_settings(ctx)))
     found = find_conflicts(store)
@@ -185,9 +186,9 @@ def memberships(ctx, fmt):
     """Membership coverage: declared counts beside listed members, and states in no mechanism."""
     from dataclasses import asdict
 
-    from .build import current_build
-    from .coverage import membership_coverage, render_coverage
-    from .store import EmbeddedStore
+    from iscm_graph.build_folder import current_build
+    from iscm_graph.reports.coverage import membership_coverage, render_coverage
+    from iscm_graph.query.store import EmbeddedStore
 
     rows, unlisted = membership_coverage(EmbeddedStore.from_build(current_build(_settings(ctx))))
     if fmt == "json":
@@ -208,8 +209,8 @@ def memberships(ctx, fmt):
 @handle_errors
 def export(ctx, fmt, graphs, inferred, output):
     """Export the last good build: deterministic (canonical blank nodes, sorted)."""
-    from .build import current_build
-    from .export import export_to
+    from iscm_graph.build_folder import current_build
+    from iscm_graph.publish.export import export_to
 
     n = export_to(current_build(_settings(ctx)), fmt, output, list(graphs) or None, inferred)
     if output not in (None, "-"):
@@ -223,12 +224,13 @@ def export(ctx, fmt, graphs, inferred, output):
 @click.pass_context
 @handle_errors
 def dcat(ctx, base, output):
-    """DCAT-AP 3 description of the dataset, its dumps and its SPARQL service (for data portals)."""
-    from .build import current_build, read_manifest
-    from .dcat import dcat_description
+    """The dataset description (DCAT-AP 3 and VoID: the dataset, its dumps and its SPARQL service, for
+    data portals), as the last good build holds it, with its links resolved against BASE."""
+    from iscm_graph import build_folder as bf
+    from iscm_graph.publish.description import read_description
 
-    path = current_build(_settings(ctx))
-    text = dcat_description(path, read_manifest(path), base).serialize(format="turtle")
+    path = bf.current_build(_settings(ctx))
+    text = read_description(path / bf.DESCRIPTION, base).serialize(format="turtle")
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
@@ -246,8 +248,8 @@ def dcat(ctx, base, output):
 def publish(ctx, endpoint, graph_store, user, password):
     """Push every named graph of the last good build into a triple store (PUT per graph), then
     verify each graph's triple count on the store."""
-    from .build import current_build
-    from .publish import publish as push
+    from iscm_graph.build_folder import current_build
+    from iscm_graph.publish.push import publish as push
 
     results = push(current_build(_settings(ctx)), endpoint, graph_store, user, password,
                    progress=lambda m: click.echo(m, err=True))
@@ -267,8 +269,8 @@ def publish(ctx, endpoint, graph_store, user, password):
 @handle_errors
 def serve(ctx, host, port, workers, store):
     """Serve the last good build: SPARQL endpoint, dereferenceable IRIs, dumps (gunicorn)."""
-    from .config import load_settings
-    from .serve import serve as run_server
+    from iscm_graph.config import load_settings
+    from iscm_graph.web.server import serve as run_server
 
     opts = ctx.obj
     settings = load_settings(opts["config"], source_dir=opts["source"], build_dir=opts["build_dir"],
@@ -280,9 +282,11 @@ def serve(ctx, host, port, workers, store):
 @click.pass_context
 @handle_errors
 def list_queries(ctx):
-    """List the catalogue of competency queries with their summaries and parameters."""
-    from .queries import catalogue
+    """List the catalogue of competency queries (as the last good build holds it) with their
+    summaries and parameters."""
+    from iscm_graph import build_folder as bf
+    from iscm_graph.query.catalogue import catalogue
 
-    for name, q in catalogue(_settings(ctx).queries_dir).items():
+    for name, q in catalogue(bf.current_build(_settings(ctx)) / bf.QUERIES).items():
         params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
         click.echo(f"{name}: {q.summary}" + (f"  [{params}]" if params else ""))

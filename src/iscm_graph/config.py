@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IscmError
+from iscm_graph.errors import IscmError
 
 
 def _default_build_dir() -> Path:
@@ -59,6 +59,10 @@ class Settings:
     def queries_dir(self) -> Path:
         return self.source_dir / "queries"
 
+    @property
+    def texts_dir(self) -> Path:
+        return self.source_dir / "sources"
+
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
@@ -107,6 +111,4 @@ def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> 
             raise IscmError(f"setting {name!r}: must be greater than 0, not {getattr(settings, name)}")
     if settings.query_queue < 0:
         raise IscmError(f"setting 'query_queue': must be 0 or more, not {settings.query_queue}")
-    if not settings.ontology_dir.is_dir():
-        raise IscmError(f"source folder {settings.source_dir} has no ontology/ folder")
     return settings

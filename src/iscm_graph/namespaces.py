@@ -14,6 +14,8 @@ ONTOLOGY_IRI = BASE + "ontology"
 INFERRED_GRAPH = GRAPH["inferred"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 STATES_GRAPH = GRAPH["curated/iso3166"]
+# the union of all graphs (a set), as pushed to an external store that serves as default graph
+UNION_GRAPH = str(GRAPH["union"])
 
 # Prefixes offered to every query and written into every serialisation.
 PREFIXES = {

@@ -6,8 +6,8 @@ import re
 
 from conftest import REPO
 from iscm_graph.config import Settings
-from iscm_graph.safety import MAX_NESTING
-from iscm_graph.untrusted import MAX_FILE_BYTES
+from iscm_graph.query.guard import MAX_NESTING
+from iscm_graph.pipeline.untrusted import MAX_FILE_BYTES
 
 LIMITS = ("query_timeout", "max_rows", "query_workers", "query_queue", "max_body", "max_url")
 

@@ -1,25 +1,29 @@
-"""Flask app factory: settings, the build holder and the blueprints; nothing happens at import."""
+"""The web application: the Flask app factory (settings, the build holder, the blueprints; nothing
+happens at import), one blueprint per group of routes (`sparql`, `resources`, `api`, `explore`,
+`meta`), the request `limits` and response `cache` in front of them, `state` (the build a process
+answers from, read from the build folder alone) and `server` (gunicorn with the query pool beside
+it). It reads builds; it never builds: nothing here imports the pipeline."""
 from __future__ import annotations
 
 from flask import Flask
 
-from ..config import load_settings
+from iscm_graph.config import load_settings
 
 
 def create_app(settings=None, query_socket_dir=None) -> Flask:
-    """The app; `query_socket_dir` is where the query pool (querypool.py) listens. Without it (an app
+    """The app; `query_socket_dir` is where the query pool (query/pool.py) listens. Without it (an app
     embedded elsewhere) user queries run in the web process, without the time limit."""
     app = Flask(__name__)
     app.config["JSON_AS_ASCII"] = False
     settings = settings or load_settings()
-    from .state import BuildHolder
+    from iscm_graph.web.state import BuildHolder
 
     app.extensions["iscm"] = BuildHolder(settings)
     if query_socket_dir is not None:
-        from ..queryclient import QueryClient
+        from iscm_graph.query.client import QueryClient
         app.extensions["iscm-queries"] = QueryClient(settings, query_socket_dir)
 
-    from . import api, cache, errors, explore, limits, meta, resources, sparql
+    from iscm_graph.web import api, cache, errors, explore, limits, meta, resources, sparql
     errors.register(app)
     limits.register(app)
     cache.register(app)

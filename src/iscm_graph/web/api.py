@@ -5,12 +5,11 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from ..errors import QueryError
-from ..queries import catalogue
-from .common import build, public_base
-from .errors import error_response
+from iscm_graph.errors import QueryError
+from iscm_graph.web.common import build, public_base
+from iscm_graph.web.errors import error_response
 
 bp = Blueprint("api", __name__)
 _SCHEMAS = {"iri": {"type": "string", "format": "uri"}, "string": {"type": "string"},
@@ -28,8 +27,7 @@ _RESULT = {"type": "object", "required": ["query", "columns", "rows"], "properti
 
 
 def _catalogue():
-    settings = current_app.extensions["iscm"].settings
-    return catalogue(settings.queries_dir)
+    return build().queries
 
 
 def openapi_document(queries, base: str) -> dict:

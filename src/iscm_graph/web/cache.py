@@ -1,5 +1,5 @@
 """A per-process response cache for what a build makes static: a response is kept under the build,
-method, path with query string, body, Accept and Content-Type, so a repeated request (the same
+method, scheme and host, path with query string, body, Accept and Content-Type, so a repeated request (the same
 document, the same query) is answered from memory. A new build changes the key, so nothing stale
 is served.
 
@@ -76,8 +76,9 @@ def request_key(environ, link: Path):
             return None
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
-    return (marker, method, path, environ.get("QUERY_STRING", ""), body, environ.get("HTTP_ACCEPT", ""),
-            environ.get("CONTENT_TYPE", ""))
+    # answers link to the server by the address it was asked at, so the host is part of the key
+    return (marker, method, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), path,
+            environ.get("QUERY_STRING", ""), body, environ.get("HTTP_ACCEPT", ""), environ.get("CONTENT_TYPE", ""))
 
 
 class FastPath:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
-from ..negotiation import RDF
+from iscm_graph.rdf.formats import RDF
 
 
 def build():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import IscmError, LimitError, NoBuildError, QueryError
+from iscm_graph.errors import IscmError, LimitError, NoBuildError, QueryError
 
 
 def error_response(status: int, message: str, headers: dict | None = None) -> Response:

@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from ..browse import FACETS, LISTS, SORTS, filter_mechanisms, load_list, load_mechanisms
-from ..charts import CHARTS, chart_data, svg
-from ..search import SearchIndex
-from .common import build, cached
-from .errors import error_response
-from .pages import local_href
+from iscm_graph.reports.browse import FACETS, LISTS, SORTS, filter_mechanisms, load_list, load_mechanisms
+from iscm_graph.reports.charts import CHARTS, chart_data, svg
+from iscm_graph.reports.search import SearchIndex
+from iscm_graph.web.common import build, cached
+from iscm_graph.web.errors import error_response
+from iscm_graph.web.pages import local_href
 
 bp = Blueprint("explore", __name__)
 _FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}

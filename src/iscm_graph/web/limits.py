@@ -9,7 +9,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import request
 
-from ..errors import LimitError
+from iscm_graph.errors import LimitError
 
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 FORM = "application/x-www-form-urlencoded"

@@ -6,13 +6,14 @@ import os
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from ..negotiation import DOCUMENT_TYPES, EXTENSIONS, HTML, choose
-from ..rdfout import serialize
-from ..summary import headline_counts
-from .cache import MAX_ENTRY
-from .common import build, cached, not_modified, public_base
-from .errors import error_response
-from .service import DUMPS, void_description
+from iscm_graph import build_folder as bf
+from iscm_graph.publish.description import dataset_iri, read_description
+from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, HTML, choose
+from iscm_graph.rdf.serialize import serialize
+from iscm_graph.reports.summary import headline_counts
+from iscm_graph.web.cache import MAX_ENTRY
+from iscm_graph.web.common import build, cached, not_modified, public_base
+from iscm_graph.web.errors import error_response
 
 bp = Blueprint("meta", __name__)
 
@@ -21,8 +22,36 @@ bp = Blueprint("meta", __name__)
 def home():
     loaded = build()
     counts = loaded.cache.get("counts") or loaded.cache.setdefault("counts", headline_counts(loaded.store))
-    resp = Response(render_template("home.html", counts=counts, build=loaded), mimetype=HTML)
+    resp = Response(render_template("home.html", counts=counts, build=loaded,
+                                    about=dataset_summary(loaded, public_base())), mimetype=HTML)
     return cached(resp, loaded, "home")
+
+
+def description(loaded, base: str):
+    """The build's dataset description, its relative IRIs resolved against this server's base."""
+    key = ("description", base)
+    if key not in loaded.cache:
+        loaded.cache[key] = read_description(loaded.path / bf.DESCRIPTION, base)
+    return loaded.cache[key]
+
+
+def dataset_summary(loaded, base: str) -> dict:
+    """What the home page says of the dataset, read from the same description /.well-known/void serves."""
+    from rdflib.namespace import DCAT, DCTERMS, RDFS, VOID
+    g = description(loaded, base)
+    ds = dataset_iri(base)
+    licence = g.value(ds, DCTERMS.license)
+    dumps = []
+    for dist in sorted(g.objects(ds, DCAT.distribution)):
+        url = g.value(dist, DCAT.downloadURL)
+        if url is not None:
+            dumps.append({"url": str(url), "name": str(url).rsplit("/", 1)[-1],
+                          "title": str(g.value(dist, DCTERMS.title) or ""),
+                          "bytes": int(g.value(dist, DCAT.byteSize) or 0)})
+    return {"iri": str(ds), "title": str(g.value(ds, DCTERMS.title) or ""),
+            "description": str(g.value(ds, DCTERMS.description) or ""),
+            "licence": str(licence), "licence_label": str(g.value(licence, RDFS.label) or licence),
+            "endpoint": str(g.value(ds, VOID.sparqlEndpoint)), "dumps": dumps}
 
 
 @bp.route("/.well-known/void", defaults={"ext": None})
@@ -36,7 +65,7 @@ def void(ext):
     variant = "void-" + mt.rsplit("/", 1)[1]
     if not_modified(loaded, variant):
         return cached(Response(status=304), loaded, variant)
-    body = serialize(void_description(loaded, public_base()), mt, loaded.context, public_base() + "/context.jsonld")
+    body = serialize(description(loaded, public_base()), mt, loaded.context, public_base() + "/context.jsonld")
     return cached(Response(body, mimetype=mt), loaded, variant)
 
 
@@ -51,10 +80,10 @@ def context():
 
 @bp.route("/download/<name>")
 def download(name: str):
-    if name not in DUMPS:
-        abort(404, f"no dump {name!r}; available: {', '.join(DUMPS)}")
+    if name not in bf.DUMP_FILES:
+        abort(404, f"no dump {name!r}; available: {', '.join(bf.DUMP_FILES)}")
     loaded = build()
-    path = loaded.path / "dumps" / name
+    path = loaded.path / bf.DUMPS / name
     if not path.is_file():
         abort(404, f"this build has no {name}")
     if path.stat().st_size <= MAX_ENTRY:

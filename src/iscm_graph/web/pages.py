@@ -7,7 +7,7 @@ from flask import render_template
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from ..namespaces import BASE, ISCM, PREFIXES
+from iscm_graph.namespaces import BASE, ISCM, PREFIXES
 
 ONTOLOGY_NS = str(ISCM)
 

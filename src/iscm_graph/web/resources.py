@@ -8,13 +8,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib import Dataset, Graph, URIRef
 
-from ..documents import describe, to_rdflib
-from ..namespaces import BASE
-from ..negotiation import DOCUMENT_TYPES, EXTENSIONS, HTML, QUAD_TYPES, choose
-from ..rdfout import serialize
-from .common import alternates, build, cached, not_modified, public_base
-from .errors import error_response
-from .pages import resource_page
+from iscm_graph.rdf.terms import to_rdflib
+from iscm_graph.reports.documents import describe
+from iscm_graph.namespaces import BASE
+from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, HTML, QUAD_TYPES, choose
+from iscm_graph.rdf.serialize import serialize
+from iscm_graph.web.common import alternates, build, cached, not_modified, public_base
+from iscm_graph.web.errors import error_response
+from iscm_graph.web.pages import resource_page
 
 bp = Blueprint("resources", __name__)
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
@@ -122,7 +123,7 @@ def _not_found(iri: str, mt: str | None = None):
 
 
 def _graph_document(make_graph, base_path: str, variant: str, explicit: str | None, title: str):
-    from .pages import graph_page
+    from iscm_graph.web.pages import graph_page
 
     return _respond(_negotiate(explicit), variant, base_path,
                     lambda loaded: graph_page(loaded, make_graph(loaded), title, base_path),

@@ -4,14 +4,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..errors import QueryError
-from ..negotiation import GRAPH_TYPES, HTML, RDF_WRITERS, RESULT_TYPES, RESULTS, choose
-from ..remote import TripleList
-from ..namespaces import PREFIXES
-from ..safety import check_graph_name, check_query
-from .common import build, public_base
-from .errors import error_response
-from .service import service_description
+from iscm_graph.errors import QueryError
+from iscm_graph.rdf.formats import GRAPH_TYPES, HTML, RDF_WRITERS, RESULT_TYPES, RESULTS, choose
+from iscm_graph.query.remote import TripleList
+from iscm_graph.namespaces import PREFIXES
+from iscm_graph.query.guard import check_graph_name, check_query
+from iscm_graph.web.common import build, public_base
+from iscm_graph.web.errors import error_response
+from iscm_graph.web.service import service_description
 
 bp = Blueprint("sparql", __name__)
 _UPDATE_REFUSED = "this endpoint is read-only: SPARQL updates are not accepted"
@@ -142,7 +142,7 @@ def _describe_service() -> Response:
         return error_response(406, "offered: " + ", ".join(offered))
     if mt == HTML:
         return _editor_page(loaded)
-    from ..rdfout import serialize
+    from iscm_graph.rdf.serialize import serialize
     graph = service_description(loaded, public_base())
     body = serialize(graph, mt, loaded.context, public_base() + "/context.jsonld")
     return Response(body, mimetype=mt, headers={"Vary": "Accept"})
@@ -158,11 +158,8 @@ DEFAULT_QUERY = """SELECT ?mechanism ?label ?year WHERE {
 
 
 def _editor_page(loaded) -> Response:
-    from ..namespaces import PREFIXES
-    from ..queries import catalogue
-
-    settings = current_settings()
-    examples = catalogue(settings.queries_dir) if settings.queries_dir.is_dir() else {}
+    from iscm_graph.namespaces import PREFIXES
+    examples = loaded.queries
     prefix_lines = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items())
                            if p in ("iscm", "skos", "rdfs", "xsd", "mech", "state", "org", "prov", "dcterms"))
     texts = {name: q.text for name, q in examples.items()}
@@ -171,9 +168,4 @@ def _editor_page(loaded) -> Response:
     return Response(render_template("query.html", examples=examples, example_texts=texts, build=loaded,
                                     endpoint=public_base() + "/sparql", default_query=prefix_lines + DEFAULT_QUERY),
                     mimetype=HTML)
-
-
-def current_settings():
-    from flask import current_app
-    return current_app.extensions["iscm"].settings
 

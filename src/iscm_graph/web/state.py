@@ -1,30 +1,33 @@
-"""The build a server process answers from: loaded once, reloaded when `current` points elsewhere."""
+"""The build a server process answers from: loaded once, reloaded when `current` points elsewhere.
+Everything comes from the build folder (see build_folder.py); the source folder is never opened."""
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from ..build import current_build, read_manifest
-from ..context import build_context
-from ..documents import to_rdflib
-from ..load import read_turtle_folder
-from ..namespaces import ONTOLOGY_GRAPH
-from ..store import EmbeddedStore
+from iscm_graph import build_folder as bf
+from iscm_graph.namespaces import ONTOLOGY_GRAPH
+from iscm_graph.query.catalogue import NamedQuery, catalogue
+from iscm_graph.query.store import EmbeddedStore, open_store
+from iscm_graph.rdf.terms import to_rdflib
 
 
 @dataclass
 class LoadedBuild:
     path: Path
     manifest: dict
-    store: EmbeddedStore
+    store: object                   # EmbeddedStore or RemoteStore: the same query() interface
     ontology: Graph
     shapes: Graph
     context: dict
+    queries: dict[str, NamedQuery]
     cache: dict = field(default_factory=dict)     # per-build memo of derived documents (VoID, ...)
 
     @property
@@ -41,15 +44,22 @@ class LoadedBuild:
         return email.utils.format_datetime(created.astimezone(dt.timezone.utc), usegmt=True)
 
 
-def open_store(settings, path: Path, manifest: dict):
-    """The embedded store over the build, or the external endpoint the settings name."""
-    if settings.store.startswith(("sparql+http://", "sparql+https://")):
-        from ..remote import RemoteStore
-        return RemoteStore(settings.store[len("sparql+"):], sorted(manifest["graphs"]))
-    if settings.store != "embedded":
-        from ..errors import IscmError
-        raise IscmError(f"store setting {settings.store!r}: use 'embedded' or sparql+http://host:port/sparql")
-    return EmbeddedStore.from_build(path)
+def _graph_from(triples, identifier=None) -> Graph:
+    # blank node labels are kept as written (canonical), so every process serves the same bytes
+    g = Graph(identifier=identifier)
+    for t in triples:
+        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return g
+
+
+def load_build(settings, path: Path) -> LoadedBuild:
+    manifest = bf.read_manifest(path)
+    store = open_store(settings, path, manifest)
+    ontology = _graph_from(store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH graph:ontology { ?s ?p ?o } }"),
+                           ONTOLOGY_GRAPH)
+    shapes = _graph_from(ox.parse(path=str(path / bf.SHAPES), format=ox.RdfFormat.TURTLE))
+    context = json.loads((path / bf.CONTEXT).read_text(encoding="utf-8"))
+    return LoadedBuild(path, manifest, store, ontology, shapes, context, catalogue(path / bf.QUERIES))
 
 
 class BuildHolder:
@@ -58,22 +68,13 @@ class BuildHolder:
         self._lock = threading.Lock()
         self._loaded: LoadedBuild | None = None
 
-    def _load(self, path: Path) -> LoadedBuild:
-        manifest = read_manifest(path)
-        store = open_store(self.settings, path, manifest)
-        ontology = Graph(identifier=ONTOLOGY_GRAPH)
-        for row in store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH graph:ontology { ?s ?p ?o } }"):
-            ontology.add((to_rdflib(row.subject), to_rdflib(row.predicate), to_rdflib(row.object)))
-        shapes = read_turtle_folder(self.settings.shapes_dir)
-        return LoadedBuild(path, manifest, store, ontology, shapes, build_context(ontology))
-
     def get(self) -> LoadedBuild:
         """The current build; a newer good build is picked up on the next request."""
-        path = current_build(self.settings)
+        path = bf.current_build(self.settings)
         loaded = self._loaded
         if loaded is not None and loaded.path == path:
             return loaded
         with self._lock:
             if self._loaded is None or self._loaded.path != path:
-                self._loaded = self._load(path)
+                self._loaded = load_build(self.settings, path)
             return self._loaded

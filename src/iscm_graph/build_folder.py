@@ -1,0 +1,46 @@
+"""A written build: what its folder holds and how readers find it. The build writes it (pipeline/),
+everything else only reads it: the server, the query processes, export, publish and the CLI's
+queries answer from these files alone, never from the source folder.
+
+Layout::
+
+    <build_dir>/current -> builds/<id>        the last good build (a symlink swapped atomically)
+    <build_dir>/builds/<id>/dataset.nq        every named graph, canonical and sorted
+    <build_dir>/builds/<id>/dumps/*.gz        the downloadable dumps (N-Quads, TriG, Turtle)
+    <build_dir>/builds/<id>/description.ttl   the dataset description (VoID + DCAT), relative IRIs
+    <build_dir>/builds/<id>/shapes.ttl        the SHACL shapes the data was validated against
+    <build_dir>/builds/<id>/context.jsonld    the JSON-LD @context every JSON-LD document uses
+    <build_dir>/builds/<id>/queries/*.rq      the catalogue of competency questions
+    <build_dir>/builds/<id>/manifest.json     counts per graph, hashes of every file and input, timings
+    <build_dir>/builds/<id>/validation.json   the validation report (warnings)
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from iscm_graph.errors import NoBuildError
+
+DATASET = "dataset.nq"
+MANIFEST = "manifest.json"
+VALIDATION = "validation.json"
+DESCRIPTION = "description.ttl"
+SHAPES = "shapes.ttl"
+CONTEXT = "context.jsonld"
+QUERIES = "queries"
+DUMPS = "dumps"
+# name -> (media type, title): the gzipped dumps every build writes
+DUMP_FILES = {"dataset.nq.gz": ("application/n-quads", "N-Quads"),
+              "dataset.trig.gz": ("application/trig", "TriG"),
+              "dataset.ttl.gz": ("text/turtle", "Turtle")}
+
+
+def current_build(settings) -> Path:
+    link = Path(settings.build_dir) / "current"
+    if not (link / MANIFEST).exists():
+        raise NoBuildError(f"no good build in {settings.build_dir}: run `iscm-graph build` first")
+    return link.resolve()
+
+
+def read_manifest(path: Path) -> dict:
+    return json.loads((path / MANIFEST).read_text(encoding="utf-8"))

@@ -1,0 +1,5 @@
+"""Handing a written build to others: `export` writes it in any RDF format (deterministic, chosen
+graphs, with or without the inferred graph), `description` makes the build's one dataset
+description (VoID and DCAT-AP, with relative links that resolve wherever it is served), and `push`
+puts every named graph into an external triple store with the Graph Store Protocol and verifies
+the counts there."""

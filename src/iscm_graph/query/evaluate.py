@@ -1,0 +1,78 @@
+"""One query, evaluated and serialised inside a query process: the protocol's dataset options, the
+row limit (counted before anything is written, so an over-long result is refused, never cut) and the
+media type the web worker chose. Errors come back as a status and a message, never as a traceback."""
+from __future__ import annotations
+
+import itertools
+import json
+
+import pyoxigraph as ox
+
+from iscm_graph.rdf.formats import GRAPH_TYPES, RDF_WRITERS, RESULTS
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                         "predicate": _term_json(term.predicate),
+                                         "object": _term_json(term.object)}}
+
+
+def _too_many(max_rows: int, what: str) -> tuple[dict, bytes]:
+    return {"status": 422, "message": f"the result has more than {max_rows} {what} (the max_rows limit): "
+                                      "add LIMIT and OFFSET to page through it, or download the dump "
+                                      "from /download/dataset.nq.gz"}, b""
+
+
+def evaluate(store: ox.Store, request: dict, prefixes: dict) -> tuple[dict, bytes]:
+    """Run one query as the protocol asks; return a reply header and the serialised body."""
+    options = {}
+    if request.get("default_graphs"):
+        options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+    if request.get("named_graphs"):
+        options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+    max_rows = request["max_rows"]
+    try:
+        results = store.query(request["query"], prefixes=prefixes, base_iri=request.get("base_iri"), **options)
+        if isinstance(results, ox.QueryTriples):
+            media_type = request.get("graph_type")
+            if media_type is None:
+                return {"status": 406, "message": "no acceptable RDF format; offered: " + ", ".join(GRAPH_TYPES)}, b""
+            triples = list(itertools.islice(results, max_rows + 1))
+            if len(triples) > max_rows:
+                return _too_many(max_rows, "triples")
+            writer = RDF_WRITERS[media_type]
+            if writer in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+            return {"status": 200, "content_type": media_type}, ox.serialize(triples, format=writer)
+        media_type = request.get("results_type")
+        if media_type is None:
+            return {"status": 406, "message": "no acceptable result format; offered: " + ", ".join(RESULTS)}, b""
+        writer = RESULTS[media_type][1]
+        if isinstance(results, ox.QueryBoolean):
+            return {"status": 200, "content_type": media_type}, results.serialize(format=writer)
+        # Rows are counted before anything is written, so an over-long result is refused, never cut.
+        names = [v.value for v in results.variables]
+        rows = list(itertools.islice(results, max_rows + 1))
+        if len(rows) > max_rows:
+            return _too_many(max_rows, "rows")
+        bindings = [{n: _term_json(row[n]) for n in names if row[n] is not None} for row in rows]
+        body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+        if writer != ox.QueryResultsFormat.JSON:
+            body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=writer)
+        return {"status": 200, "content_type": media_type}, body
+    except SyntaxError as exc:
+        return {"status": 400, "message": f"SPARQL syntax error: {exc}"}, b""
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        return {"status": 400, "message": f"query failed: {exc}"}, b""

@@ -1,0 +1,89 @@
+"""A store that answers from an external SPARQL 1.1 endpoint (Virtuoso, Fuseki, ...), with the same
+query() interface as the embedded one, so every route works unchanged (`serve --store`)."""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import requests
+from rdflib import BNode, Literal, URIRef
+
+from iscm_graph.errors import QueryError
+from iscm_graph.namespaces import PREFIXES, UNION_GRAPH
+from iscm_graph.query.guard import _LEXICAL
+from iscm_graph.rdf.terms import to_rdflib
+
+
+class TripleList(list):
+    """CONSTRUCT/DESCRIBE results from a remote endpoint (the embedded store returns QueryTriples)."""
+
+
+def _term(value) -> str:
+    """A bound value as SPARQL syntax, produced by the RDF library's own serialiser (escaped),
+    never by pasting the raw string."""
+    if isinstance(value, ox.BlankNode) and re.fullmatch(r"vb\d+", value.value):
+        # a blank node Virtuoso returned: it is addressable again as <nodeID://b...>
+        return f"<nodeID://{value.value[1:]}>"
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        value = to_rdflib(value)
+    if isinstance(value, BNode):
+        raise QueryError("blank nodes cannot be sent to a remote endpoint")
+    if not isinstance(value, (URIRef, Literal)):
+        value = Literal(str(value))
+    return value.n3()
+
+
+class RemoteStore:
+    def __init__(self, endpoint: str, named_graphs: list[str], timeout: float = 60):
+        self.endpoint = endpoint
+        self.named = named_graphs
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def query(self, sparql: str, bindings: dict | None = None, *, default_graphs=None, named_graphs=None,
+              base_iri: str | None = None, prefixes: bool = True):
+        text = sparql
+        if prefixes:
+            declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
+            text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared) + text
+        if base_iri:
+            text = f"BASE <{base_iri}>\n" + text
+        if bindings:
+            text = inject_values(text, bindings)
+        data = [("query", text)]
+        data += [("default-graph-uri", g) for g in (default_graphs or [UNION_GRAPH])]
+        data += [("named-graph-uri", g) for g in (named_graphs or self.named)]
+        kind = _query_form(sparql)
+        accept = "application/n-triples" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+xml"
+        try:
+            resp = self.session.post(self.endpoint, data=data, headers={"Accept": accept}, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise QueryError(f"the SPARQL store did not answer: {exc.__class__.__name__}") from None
+        if resp.status_code >= 400:
+            raise QueryError(f"the SPARQL store refused the query ({resp.status_code}): {resp.text[:300]}")
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            body = re.sub(rb"_:nodeID://", b"_:v", resp.content)
+            return TripleList(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        # Virtuoso names blank nodes "nodeID://b123", which is not a blank node label
+        body = re.sub(rb"<bnode>nodeID://", b"<bnode>v", resp.content)
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+
+
+def inject_values(text: str, bindings: dict) -> str:
+    """Pre-bind variables the way substitution does: a VALUES block at the start of the WHERE
+    group, so every pattern, FILTER and OPTIONAL of the query sees the values. The values are
+    written by the RDF library's serialiser (escaped terms), never pasted as given."""
+    bare = _LEXICAL.sub(lambda m: " " * len(m.group(0)), text)
+    m = re.search(r"\bWHERE\s*\{", bare, re.IGNORECASE) or re.search(r"\{", bare)
+    if m is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    names = list(bindings)
+    block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
+             + " ".join(_term(bindings[n]) for n in names) + ") } ")
+    return text[:m.end()] + " " + block + text[m.end():]
+
+
+def _query_form(sparql: str) -> str:
+    bare = re.sub(r"(?m)#.*$", "", re.sub(r"<[^>]*>", "<>", sparql))
+    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", bare, re.IGNORECASE)
+    return m.group(1).upper() if m else "SELECT"

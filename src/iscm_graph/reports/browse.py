@@ -1,0 +1,120 @@
+"""Lists for browsing: every kind of resource, and the mechanisms with facets (kind, region, theme,
+secretariat, founding decade) counted over the current filter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from iscm_graph.namespaces import PREFIXES
+
+LISTS = {
+    # slug: (title, class, Arabic title)
+    "mechanisms": ("Consultation mechanisms", "iscm:ConsultationMechanism", "آليات التشاور"),
+    "states": ("States and territories", "iscm:State", "الدول والأقاليم"),
+    "bodies": ("Regional bodies", "iscm:RegionalBody", "الهيئات الإقليمية"),
+    "commissions": ("UN regional commissions", "iscm:UNRegionalCommission", "اللجان الإقليمية للأمم المتحدة"),
+    "secretariats": ("Secretariats", "iscm:Secretariat", "الأمانات"),
+    "themes": ("Thematic areas", "iscm:ThematicArea", "المجالات المواضيعية"),
+    "objectives": ("GCM objectives", "iscm:GCMObjective", "أهداف الاتفاق العالمي"),
+    "paragraphs": ("Paragraphs of UN documents", "iscm:GCMParagraph", "فقرات وثائق الأمم المتحدة"),
+    "meetings": ("Global RCP meetings", "iscm:GlobalMeeting", "الاجتماعات العالمية"),
+    "sources": ("Source documents", "iscm:SourceDocument", "الوثائق المصدرية"),
+}
+
+_LIST_QUERY = """
+SELECT ?class ?s (SAMPLE(?en0) AS ?en) (SAMPLE(?ar0) AS ?ar) (SAMPLE(?n0) AS ?number) WHERE {
+  ?s a ?class . FILTER (isIRI(?s))
+  OPTIONAL { ?s skos:prefLabel ?en0 FILTER (LANG(?en0) = "en") }
+  OPTIONAL { ?s skos:prefLabel ?ar0 FILTER (LANG(?ar0) = "ar") }
+  OPTIONAL { ?s iscm:objectiveNumber|iscm:meetingNumber|iscm:paragraphNumber ?n0 }
+} GROUP BY ?class ?s"""
+
+_MECHANISMS = """
+SELECT ?m ?en ?ar ?kind ?year ?acronym WHERE {
+  ?m a ?kind . VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess }
+  OPTIONAL { ?m skos:prefLabel ?en FILTER (LANG(?en) = "en") }
+  OPTIONAL { ?m skos:prefLabel ?ar FILTER (LANG(?ar) = "ar") }
+  OPTIONAL { GRAPH <https://w3id.org/iscm/graph/source/000> { ?m iscm:foundingYear ?year } }
+  OPTIONAL { GRAPH <https://w3id.org/iscm/graph/curated/names> { ?m skos:altLabel ?acronym FILTER (LANG(?acronym) = "en") } }
+}"""
+_FACET_VALUES = {
+    "region": "SELECT DISTINCT ?m ?v ?label { ?m iscm:geographicScope ?scope . ?scope iscm:includesRegion* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",
+    "theme": "SELECT DISTINCT ?m ?v ?label { ?m iscm:thematicFocus ?t . ?t skos:broader* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",
+    "secretariat": "SELECT DISTINCT ?m ?v ?label { ?m iscm:hasSecretariat ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",
+}
+FACETS = ["kind", "region", "theme", "secretariat", "decade"]
+KIND_LABELS = {"RegionalConsultativeProcess": "Regional consultative process",
+               "InterRegionalForum": "Inter-regional forum", "GlobalProcess": "Global process"}
+SORTS = {"name": lambda m: m.en.lower(), "year": lambda m: (m.year or 9999, m.en.lower()),
+         "kind": lambda m: (m.kind, m.en.lower()), "members": lambda m: (-(m.members or 0), m.en.lower())}
+
+
+@dataclass
+class Mechanism:
+    iri: str
+    en: str
+    ar: str | None
+    kind: str
+    year: int | None
+    acronym: str | None = None
+    members: int | None = None
+    values: dict[str, dict[str, str]] = field(default_factory=dict)   # facet -> value id -> label
+
+    def as_row(self) -> dict:
+        return {"iri": self.iri, "name_en": self.en, "name_ar": self.ar, "acronym": self.acronym,
+                "kind": self.kind, "founding_year": self.year, "listed_members": self.members,
+                "regions": "; ".join(sorted(self.values["region"].values())),
+                "themes": "; ".join(sorted(self.values["theme"].values())),
+                "secretariats": "; ".join(sorted(self.values["secretariat"].values()))}
+
+
+def load_list(store, slug: str) -> list[dict]:
+    prefix, local = LISTS[slug][1].split(":")
+    rows = []
+    for r in store.query(_LIST_QUERY, {"class": URIRef(PREFIXES[prefix] + local)}):
+        rows.append({"iri": r["s"].value, "en": r["en"].value if r["en"] else None,
+                     "ar": r["ar"].value if r["ar"] else None,
+                     "number": int(r["number"].value) if r["number"] else None})
+    rows.sort(key=lambda r: (r["number"] if r["number"] is not None else 10**6, (r["en"] or r["ar"] or r["iri"]).lower()))
+    return rows
+
+
+def load_mechanisms(store) -> list[Mechanism]:
+    mechs: dict[str, Mechanism] = {}
+    for r in store.query(_MECHANISMS):
+        iri = r["m"].value
+        m = mechs.get(iri)
+        if m is None:
+            year = r["year"].value[:4] if r["year"] is not None else None
+            m = mechs[iri] = Mechanism(iri, r["en"].value if r["en"] else iri, r["ar"].value if r["ar"] else None,
+                                       r["kind"].value.rsplit("#", 1)[1], int(year) if year else None)
+            m.values = {"kind": {m.kind: KIND_LABELS[m.kind]}, "region": {}, "theme": {}, "secretariat": {},
+                        "decade": {}}
+            if m.year:
+                m.values["decade"] = {f"{m.year // 10 * 10}s": f"{m.year // 10 * 10}s"}
+        if r["acronym"] is not None and (m.acronym is None or len(r["acronym"].value) < len(m.acronym)):
+            m.acronym = r["acronym"].value
+    for facet, query in _FACET_VALUES.items():
+        for r in store.query(query):
+            m = mechs.get(r["m"].value)
+            if m is not None:
+                m.values[facet][r["v"].value.rsplit("/", 1)[1]] = r["label"].value
+    for r in store.query("SELECT ?m (COUNT(DISTINCT ?s) AS ?n) { ?m a iscm:ConsultationMechanism ; iscm:hasMember ?s } GROUP BY ?m"):
+        if r["m"].value in mechs:
+            mechs[r["m"].value].members = int(r["n"].value)
+    return list(mechs.values())
+
+
+def filter_mechanisms(mechs: list[Mechanism], selected: dict[str, str], sort: str = "name"):
+    """The mechanisms matching every selected facet value, and each facet's counts among them."""
+    chosen = [m for m in mechs if all(v in m.values[f] for f, v in selected.items() if v)]
+    facets: dict[str, list[tuple[str, str, int]]] = {}
+    for facet in FACETS:
+        counts: dict[str, list] = {}
+        for m in chosen:
+            for value, label in m.values[facet].items():
+                counts.setdefault(value, [label, 0])[1] += 1
+        facets[facet] = sorted(((v, lab, n) for v, (lab, n) in counts.items()), key=lambda t: (-t[2], t[1]))
+    chosen.sort(key=SORTS.get(sort, SORTS["name"]))
+    return chosen, facets
