@@ -282,11 +282,18 @@ def serve(ctx, host, port, workers, store):
 @click.pass_context
 @handle_errors
 def list_queries(ctx):
-    """List the catalogue of competency queries (as the last good build holds it) with their
-    summaries and parameters."""
+    """List the catalogue of competency queries with their summaries and parameters: the catalogue
+    of the last good build (what `query` runs), or of the source folder while there is no build."""
     from iscm_graph import build_folder as bf
+    from iscm_graph.errors import NoBuildError
     from iscm_graph.query.catalogue import catalogue
 
-    for name, q in catalogue(bf.current_build(_settings(ctx)) / bf.QUERIES).items():
+    settings = _settings(ctx)
+    try:
+        folder = bf.current_build(settings) / bf.QUERIES
+    except NoBuildError:
+        folder = settings.queries_dir
+        click.echo(f"(no build yet: the catalogue of {folder})", err=True)
+    for name, q in catalogue(folder).items():
         params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
         click.echo(f"{name}: {q.summary}" + (f"  [{params}]" if params else ""))
