@@ -128,6 +128,25 @@ def served_from_virtuoso(virtuoso, published, build_root):
     srv.stop()
 
 
+def test_serve_store_keeps_the_row_limit(virtuoso, published, build_root):
+    """Queries to an external store run in the web process: the row limit still holds, refused with
+    the same 422 as in the query processes, never cut short."""
+    srv = ServerProcess("--build-dir", build_root, env={"ISCM_STORE": "sparql+" + virtuoso.url + "/sparql",
+                                                        "ISCM_MAX_ROWS": "100"})
+    try:
+        over = requests.get(srv.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert over.status_code == 422 and "max_rows" in over.text
+        triples = requests.get(srv.url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                               headers={"Accept": "text/turtle"}, timeout=60)
+        assert triples.status_code == 422 and "triples" in triples.text
+        within = requests.get(srv.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 100"},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert within.status_code == 200 and len(within.json()["results"]["bindings"]) == 100
+    finally:
+        srv.stop()
+
+
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_serve_store_answers_the_api_like_the_embedded_server(server, served_from_virtuoso, name):
     ours = requests.get(f"{server}/api/{name}", timeout=60).json()

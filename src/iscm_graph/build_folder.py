@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 from iscm_graph.errors import NoBuildError
+from iscm_graph.rdf.formats import graph_format
 
 DATASET = "dataset.nq"
 MANIFEST = "manifest.json"
@@ -29,10 +30,9 @@ SHAPES = "shapes.ttl"
 CONTEXT = "context.jsonld"
 QUERIES = "queries"
 DUMPS = "dumps"
-# name -> (media type, title): the gzipped dumps every build writes
-DUMP_FILES = {"dataset.nq.gz": ("application/n-quads", "N-Quads"),
-              "dataset.trig.gz": ("application/trig", "TriG"),
-              "dataset.ttl.gz": ("text/turtle", "Turtle")}
+# the gzipped dumps every build writes: file name -> format (rdf/formats.py)
+DUMP_FILES = {"dataset.nq.gz": graph_format("nq"), "dataset.trig.gz": graph_format("trig"),
+              "dataset.ttl.gz": graph_format("turtle")}
 
 
 def current_build(settings) -> Path:

@@ -11,8 +11,10 @@ from pathlib import Path
 import click
 
 from iscm_graph.errors import IscmError, QueryError
+from iscm_graph.rdf.formats import graph_format_names, result_format_names
 
-FORMATS = ["table", "json", "csv", "tsv", "xml"]
+# query answers: an aligned table, or any SPARQL results format (rdf/formats.py)
+FORMATS = ["table", *result_format_names()]
 
 
 def _settings(ctx):
@@ -99,18 +101,14 @@ def validate(ctx, files, fmt):
     """Validate data files (TriG, N-Quads or JSON-LD, one named graph each) against the shapes; with
     no FILES, the whole data folder. Files that would expand XML entities or fetch remote JSON-LD
     contexts are refused."""
-    from iscm_graph.pipeline.sources import load_sources
-    from iscm_graph.pipeline.reason import InconsistentError, infer
-    from iscm_graph.pipeline.validate import validate_graphs
+    from iscm_graph.pipeline.check import check
+    from iscm_graph.pipeline.reason import InconsistentError
 
-    settings = _settings(ctx)
-    sources = load_sources(settings, files=list(files) or None)
     try:
-        inferred = infer(sources.ontology, sources.data_union())
+        report = check(_settings(ctx), files=list(files) or None).report
     except InconsistentError as exc:
         click.echo(f"Violation: {', '.join(map(str, files)) or 'data'}: {exc}")
         sys.exit(1)
-    report = validate_graphs(sources, inferred)
     click.echo(report.render(fmt))
     sys.exit(0 if report.conforms else 1)
 
@@ -200,7 +198,7 @@ def memberships(ctx, fmt):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nq", "trig", "rdfxml"]),
+@click.option("--format", "fmt", type=click.Choice(graph_format_names()),
               default="nq", show_default=True)
 @click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Only this named graph (repeatable).")
 @click.option("--inferred/--no-inferred", default=True, show_default=True, help="Include the inferred graph.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 import requests
 
 from conftest import REPO, ServerProcess
@@ -64,11 +65,38 @@ def test_too_many_rows_is_refused_not_cut(limited):
         assert r.status_code == 422, accept
 
 
-def test_body_over_the_limit_is_refused_before_it_is_read(limited):
-    # Only the headers are sent: the 413 comes back without the server waiting for 10 MB.
+_OVERSIZED = [("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "application/sparql-results+json"),
+              ("SELECT * WHERE { ?s ?p ?o }", "text/csv"),
+              ("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+xml"),
+              ("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle"),
+              ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1000", "application/sparql-results+json")]
+
+
+def test_in_process_path_refuses_like_the_pool(limited, built, build_root):
+    """Without a query pool (an app embedded in another server, or `serve --store`), /sparql runs
+    the query in the web process on the same evaluation path: the same row limit, the same answers."""
+    from iscm_graph.config import load_settings
+    from iscm_graph.web import create_app
+
+    app = create_app(load_settings(source_dir=REPO, build_dir=build_root, max_rows=LIMITS["ISCM_MAX_ROWS"]))
+    client = app.test_client()
+    for query, accept in _OVERSIZED:
+        pooled = requests.get(limited.url + "/sparql", params={"query": query}, headers={"Accept": accept}, timeout=60)
+        local = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+        assert (local.status_code, local.content_type) == (pooled.status_code, pooled.headers["Content-Type"]), query
+        assert local.data == pooled.content, query
+    assert local.status_code == 200 and len(local.json["results"]["bindings"]) == 1000
+
+
+@pytest.mark.parametrize("length", [100_000, 2_000_000, 10_000_000])
+@pytest.mark.parametrize("kind", ["application/sparql-query", "application/x-www-form-urlencoded"])
+def test_body_over_the_limit_is_refused_before_it_is_read(limited, length, kind):
+    # Only the headers are sent: the 413 comes back without the server waiting for the body. The
+    # lengths straddle the response cache's own bound (2 MiB): nothing, the cache included, may read
+    # a body the limit refuses (max_body is 64 KiB here), or this would wait for the read timeout.
     status, headers, body = raw_http(limited.port, (
-        "POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-        "Content-Length: 10000000\r\nConnection: close\r\n\r\n").encode())
+        f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: {kind}\r\n"
+        f"Content-Length: {length}\r\nConnection: close\r\n\r\n").encode(), read_timeout=10)
     assert status == 413 and body.startswith(b"413 ") and b"max_body" in body
 
 

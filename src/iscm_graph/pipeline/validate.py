@@ -5,11 +5,13 @@ import json
 from dataclasses import asdict, dataclass
 
 import pyshacl
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, SH
 
 from iscm_graph.pipeline.sources import Sources
 from iscm_graph.namespaces import ISCM
+
+SHAPES_NS = Namespace("https://w3id.org/iscm/shapes#")
 
 
 @dataclass(frozen=True)
@@ -60,28 +62,42 @@ class Report:
         return "\n".join(lines)
 
 
-def attribution_view(sources: Sources, ontology: Graph) -> Graph:
-    """Reified statements saying which source each attribution-required triple comes from.
+ATTRIBUTION = "every declared count attributed to a source"
 
-    SHACL sees one graph, not the named graphs, so the build spells out the provenance the shapes
-    must check: for each statement of a property marked iscm:attributionRequired, the documents
-    its graph was derived from.
-    """
-    props = set(ontology.subjects(ISCM.attributionRequired, Literal(True)))
-    view = Graph()
+
+def attribution_results(sources: Sources) -> list[Result]:
+    """A check on the named graphs themselves (SHACL sees one graph, not where each statement sits):
+    every statement of a property the ontology marks iscm:attributionRequired must sit in a graph
+    that names the source document it comes from (prov:wasDerivedFrom)."""
+    props = sorted(set(sources.ontology.subjects(ISCM.attributionRequired, Literal(True))))
+    results = []
     for iri, g in sources.graphs.items():
-        origins = list(g.objects(iri, PROV.wasDerivedFrom))
-        if not origins:
+        if next(g.objects(iri, PROV.wasDerivedFrom), None) is not None:
             continue
         for p in props:
             for s, o in g.subject_objects(p):
-                st = BNode()
-                view.add((st, RDF.subject, s))
-                view.add((st, RDF.predicate, p))
-                view.add((st, RDF.object, o))
-                for origin in origins:
-                    view.add((st, PROV.wasDerivedFrom, origin))
-    return view
+                results.append(Result(
+                    severity="Violation", focus=_short(s), path=str(p), value=_short(o),
+                    message=f"The count {o} ({p}) is not in a graph that names its source document "
+                            f"(prov:wasDerivedFrom): graph {iri}.",
+                    shape=ATTRIBUTION, files=tuple(sorted(sources.files_of_subject.get(s, ())))))
+    return results
+
+
+def _add_to_report(report: Graph, results: list[Result]) -> None:
+    """The dataset-level results in the SHACL report graph too, so every rendering lists them."""
+    root = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    for r in results:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.resultSeverity, SH.Violation))
+        report.add((node, SH.focusNode, URIRef(r.focus)))
+        report.add((node, SH.resultPath, URIRef(r.path)))
+        report.add((node, SH.resultMessage, Literal(r.message)))
+        report.add((node, SH.sourceShape, SHAPES_NS.CountAttribution))
+    if results:
+        report.set((root, SH.conforms, Literal(False)))
 
 
 class _QueryCachingGraph(Graph):
@@ -120,11 +136,12 @@ def _shape_name(report: Graph, shape) -> str:
     return str(name) if name else _short(shape)
 
 
-def validate_graphs(sources: Sources, inferred: Graph) -> Report:
-    # The ontology goes into the data graph itself: shapes read its annotations (which properties
-    # need attribution), and pyshacl only mixes an ont_graph in when it runs its own inference.
+def validate_graphs(sources: Sources, derived: Graph) -> Report:
+    """SHACL over what the sources state plus the derived memberships (`derived`), with the
+    ontology in the data graph for its class hierarchy (sh:class and targets follow
+    rdfs:subClassOf); plus the dataset-level attribution check."""
     data = _QueryCachingGraph()
-    for g in (*sources.graphs.values(), inferred, sources.ontology, attribution_view(sources, sources.ontology)):
+    for g in (*sources.graphs.values(), derived, sources.ontology):
         data.addN((s, p, o, data) for s, p, o in g)
     # The data graph is this function's own copy: pyshacl may use it in place instead of cloning it
     # (its rules, which would add to it, are not used by the shapes).
@@ -146,8 +163,11 @@ def validate_graphs(sources: Sources, inferred: Graph) -> Report:
             shape=_shape_name(sources.shapes, shape) if shape is not None else "",
             files=tuple(sorted(sources.files_of_subject.get(focus, ()))),
         ))
+    attribution = attribution_results(sources)
+    _add_to_report(report_graph, attribution)
+    results += attribution
     results.sort(key=lambda r: (r.severity != "Violation", r.files, r.focus, r.message))
     return Report(results=results, graph=report_graph)
 
 
-__all__ = ["Report", "Result", "validate_graphs", "attribution_view"]
+__all__ = ["Report", "Result", "validate_graphs", "attribution_results", "ATTRIBUTION"]

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from iscm_graph.build_folder import DUMP_FILES
+from iscm_graph.rdf.formats import GZIP
 from iscm_graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from iscm_graph.rdf.terms import canonical_triples, to_rdflib
 
@@ -34,7 +35,6 @@ EU_ACCESS = Namespace("http://publications.europa.eu/resource/authority/access-r
 IANA = "https://www.iana.org/assignments/media-types/"
 LICENCE = URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
 LICENCE_CC = URIRef("https://creativecommons.org/licenses/by/4.0/")
-EU_FORMATS = {"application/n-quads": "NQUADS", "application/trig": "TRIG", "text/turtle": "RDF_TURTLE"}
 DATASET = ".well-known/void#dataset"
 TITLE_EN = "ISCM knowledge graph"
 TITLE_AR = "الرسم البياني المعرفي لآليات التشاور بين الدول بشأن الهجرة"
@@ -121,15 +121,14 @@ def dataset_description(store, manifest: dict, dumps: Path) -> Graph:
     for kw in ("migration", "regional consultative process", "Global Compact for Migration", "linked data"):
         g.add((dataset, DCAT.keyword, Literal(kw, lang="en")))
 
-    for name, (media, title) in DUMP_FILES.items():
+    for name, fmt in DUMP_FILES.items():
         url, dist = _at(f"download/{name}"), _at(f"download/{name}#distribution")
         g.add((dataset, VOID.dataDump, url))
         g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(f"Dump of all named graphs ({title}, gzip)", lang="en")))
-        for p, o in ((DCAT.accessURL, url), (DCAT.downloadURL, url), (DCAT.mediaType, URIRef(IANA + media)),
-                     (DCTERMS.format, EU_FILE[EU_FORMATS[media]]),
-                     (DCAT.compressFormat, URIRef(IANA + "application/gzip")),
+        g.add((dist, DCTERMS.title, Literal(f"Dump of all named graphs ({fmt.title}, gzip)", lang="en")))
+        for p, o in ((DCAT.accessURL, url), (DCAT.downloadURL, url), (DCAT.mediaType, URIRef(IANA + fmt.media_type)),
+                     (DCTERMS.format, EU_FILE[fmt.eu_file_type]), (DCAT.compressFormat, URIRef(IANA + GZIP)),
                      (DCTERMS.license, LICENCE), (DCTERMS.modified, modified)):
             g.add((dist, p, o))
         path = dumps / name

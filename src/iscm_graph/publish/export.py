@@ -10,10 +10,8 @@ import pyoxigraph as ox
 
 from iscm_graph.errors import IscmError
 from iscm_graph.namespaces import INFERRED_GRAPH, PREFIXES
+from iscm_graph.rdf.formats import graph_format, graph_format_names
 
-FORMATS = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
-           "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "rdfxml": ox.RdfFormat.RDF_XML}
-QUAD_FORMATS = {"nq", "trig"}
 
 
 def _selected(build: Path, graphs: list[str] | None, inferred: bool):
@@ -34,8 +32,9 @@ def _selected(build: Path, graphs: list[str] | None, inferred: bool):
 
 def export(build: Path, fmt: str, out, graphs: list[str] | None = None, inferred: bool = True) -> int:
     """Write the selection to the binary stream `out`; returns the number of statements written."""
-    if fmt not in FORMATS:
-        raise IscmError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    if fmt not in graph_format_names():
+        raise IscmError(f"unknown format {fmt!r}; one of {', '.join(graph_format_names())}")
+    writer = graph_format(fmt)
     if fmt == "nq":
         # the build's N-Quads are already canonical and sorted: stream them line by line
         n = 0
@@ -55,11 +54,11 @@ def export(build: Path, fmt: str, out, graphs: list[str] | None = None, inferred
             out.write(ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES))
         return n
     quads = list(_selected(build, graphs, inferred))
-    if fmt in QUAD_FORMATS:
+    if writer.quads:
         data = sorted(quads, key=str)
     else:
         data = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    ox.serialize(data, out, format=FORMATS[fmt], prefixes=PREFIXES if fmt in ("turtle", "trig") else None)
+    ox.serialize(data, out, format=writer.engine, prefixes=PREFIXES if fmt in ("turtle", "trig") else None)
     return len(data)
 
 

@@ -16,6 +16,7 @@ import requests
 from iscm_graph.build_folder import DATASET, read_manifest
 from iscm_graph.errors import IscmError
 from iscm_graph.namespaces import UNION_GRAPH
+from iscm_graph.rdf.formats import graph_format, result_format
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -56,7 +57,7 @@ def _request(method: str, url: str, auth, **kwargs) -> requests.Response:
 
 def count_in_store(endpoint: str, graph: str, auth=None) -> int:
     resp = _request("POST", endpoint, auth, data={"query": _COUNT.replace("?g", f"<{graph}>", 1)},
-                    headers={"Accept": "application/sparql-results+xml"})
+                    headers={"Accept": result_format("xml").media_type})
     results = ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.XML)
     return int(next(iter(results))["n"].value)
 
@@ -70,7 +71,7 @@ def publish(build: Path, endpoint: str, graph_store: str | None = None, user: st
     for name, triples in graphs.items():
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         _request("PUT", store, auth, params={"graph": name}, data=body,
-                 headers={"Content-Type": "application/n-triples"})
+                 headers={"Content-Type": graph_format("nt").media_type})
         progress(f"PUT {name}: {len(triples)} triples")
     results = []
     for name, triples in graphs.items():

@@ -54,7 +54,7 @@ class QueryClient:
         with sock:
             sock.settimeout(limit)            # how long a queued query may wait for a free process
             try:
-                wire.send(sock, {**request, "max_rows": self.settings.max_rows})
+                wire.send(sock, request)
                 hello, _ = wire.receive(sock)
             except (socket.timeout, TimeoutError):
                 raise LimitError(503, f"every query process stayed busy for {limit:g} s: try again shortly",

@@ -1,6 +1,7 @@
-"""One query, evaluated and serialised inside a query process: the protocol's dataset options, the
-row limit (counted before anything is written, so an over-long result is refused, never cut) and the
-media type the web worker chose. Errors come back as a status and a message, never as a traceback."""
+"""One query, evaluated and serialised: the protocol's dataset options, the row limit (counted before
+anything is written, so an over-long result is refused, never cut) and the media type the web
+worker chose. The one path for every /sparql query: a query process runs it on the embedded store,
+the web process on a remote one. Errors come back as a status and a message, never a traceback."""
 from __future__ import annotations
 
 import itertools
@@ -8,7 +9,8 @@ import json
 
 import pyoxigraph as ox
 
-from iscm_graph.rdf.formats import GRAPH_TYPES, RDF_WRITERS, RESULTS
+from iscm_graph.errors import QueryError
+from iscm_graph.rdf.formats import GRAPH_TYPES, RESULT_TYPES, by_media_type
 
 
 def _term_json(term) -> dict:
@@ -34,31 +36,30 @@ def _too_many(max_rows: int, what: str) -> tuple[dict, bytes]:
                                       "from /download/dataset.nq.gz"}, b""
 
 
-def evaluate(store: ox.Store, request: dict, prefixes: dict) -> tuple[dict, bytes]:
-    """Run one query as the protocol asks; return a reply header and the serialised body."""
-    options = {}
-    if request.get("default_graphs"):
-        options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-    if request.get("named_graphs"):
-        options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+def evaluate(store, request: dict) -> tuple[dict, bytes]:
+    """Run one query as the protocol asks, on any store of the store interface (the embedded one in
+    a query process, a remote one in the web process); return a reply header and the serialised
+    body. `request` holds the query, the dataset (`default_graphs`, `named_graphs`), `base_iri`,
+    `max_rows` and the media types chosen for results (`results_type`) and graphs (`graph_type`)."""
     max_rows = request["max_rows"]
     try:
-        results = store.query(request["query"], prefixes=prefixes, base_iri=request.get("base_iri"), **options)
-        if isinstance(results, ox.QueryTriples):
+        results = store.query(request["query"], default_graphs=request.get("default_graphs") or None,
+                              named_graphs=request.get("named_graphs") or None, base_iri=request.get("base_iri"))
+        if isinstance(results, (ox.QueryTriples, list)):
             media_type = request.get("graph_type")
             if media_type is None:
                 return {"status": 406, "message": "no acceptable RDF format; offered: " + ", ".join(GRAPH_TYPES)}, b""
             triples = list(itertools.islice(results, max_rows + 1))
             if len(triples) > max_rows:
                 return _too_many(max_rows, "triples")
-            writer = RDF_WRITERS[media_type]
-            if writer in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            fmt = by_media_type(media_type)
+            if fmt.quads:
                 triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-            return {"status": 200, "content_type": media_type}, ox.serialize(triples, format=writer)
+            return {"status": 200, "content_type": media_type}, ox.serialize(triples, format=fmt.engine)
         media_type = request.get("results_type")
         if media_type is None:
-            return {"status": 406, "message": "no acceptable result format; offered: " + ", ".join(RESULTS)}, b""
-        writer = RESULTS[media_type][1]
+            return {"status": 406, "message": "no acceptable result format; offered: " + ", ".join(RESULT_TYPES)}, b""
+        writer = by_media_type(media_type).engine
         if isinstance(results, ox.QueryBoolean):
             return {"status": 200, "content_type": media_type}, results.serialize(format=writer)
         # Rows are counted before anything is written, so an over-long result is refused, never cut.
@@ -72,6 +73,8 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict) -> tuple[dict, byte
         if writer != ox.QueryResultsFormat.JSON:
             body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=writer)
         return {"status": 200, "content_type": media_type}, body
+    except QueryError as exc:
+        return {"status": 400, "message": str(exc)}, b""
     except SyntaxError as exc:
         return {"status": 400, "message": f"SPARQL syntax error: {exc}"}, b""
     except (OSError, ValueError, RuntimeError, TypeError) as exc:

@@ -24,8 +24,6 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from iscm_graph.query import wire
 from iscm_graph.build_folder import read_manifest
 from iscm_graph.query.evaluate import evaluate
@@ -42,7 +40,7 @@ def socket_path(socket_dir: Path, build_folder: Path) -> Path:
     return Path(socket_dir) / f"q-{digest}.sock"
 
 
-def _child(listener: socket.socket, store: ox.Store, prefixes: dict, timeout: float) -> None:
+def _child(listener: socket.socket, store: EmbeddedStore, timeout: float) -> None:
     """A query process: answer one connection at a time until killed or told to stop."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)        # never outlive the supervisor
@@ -56,7 +54,7 @@ def _child(listener: socket.socket, store: ox.Store, prefixes: dict, timeout: fl
                 wire.send(conn, {"pid": os.getpid()})
                 request, _ = wire.receive(conn)
                 signal.setitimer(signal.ITIMER_REAL, timeout)
-                header, body = evaluate(store, request, prefixes)
+                header, body = evaluate(store, request)
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 wire.send(conn, header, body)
             except (OSError, EOFError, ValueError):
@@ -71,7 +69,7 @@ class _Generation:
     def __init__(self, build_path: Path, socket_dir: Path):
         self.build_path, self.build_id = build_path, read_manifest(build_path)["build_id"]
         # the default graph is the union of the named graphs, as a set (see query/store.py)
-        self.store = EmbeddedStore.from_build(build_path).engine
+        self.store = EmbeddedStore.from_build(build_path)
         self.path = socket_path(socket_dir, build_path)
         self.path.unlink(missing_ok=True)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -82,10 +80,7 @@ class _Generation:
 
 class Supervisor:
     def __init__(self, settings, socket_dir: Path):
-        from iscm_graph.namespaces import PREFIXES
-
         self.settings, self.socket_dir = settings, Path(socket_dir)
-        self.prefixes = dict(PREFIXES)
         self.generations: list[_Generation] = []
         self.replaced = 0
         self.parent = os.getppid()
@@ -102,7 +97,7 @@ class Supervisor:
                 for other in self.generations:
                     if other is not gen:
                         other.listener.close()
-                _child(gen.listener, gen.store, self.prefixes, self.settings.query_timeout)
+                _child(gen.listener, gen.store, self.settings.query_timeout)
             finally:
                 os._exit(0)
         gen.children[pid] = time.time()

@@ -11,11 +11,8 @@ from rdflib import BNode, Literal, URIRef
 from iscm_graph.errors import QueryError
 from iscm_graph.namespaces import PREFIXES, UNION_GRAPH
 from iscm_graph.query.guard import _LEXICAL
+from iscm_graph.rdf.formats import graph_format, result_format
 from iscm_graph.rdf.terms import to_rdflib
-
-
-class TripleList(list):
-    """CONSTRUCT/DESCRIBE results from a remote endpoint (the embedded store returns QueryTriples)."""
 
 
 def _term(value) -> str:
@@ -54,16 +51,18 @@ class RemoteStore:
         data += [("default-graph-uri", g) for g in (default_graphs or [UNION_GRAPH])]
         data += [("named-graph-uri", g) for g in (named_graphs or self.named)]
         kind = _query_form(sparql)
-        accept = "application/n-triples" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+xml"
+        graphs = kind in ("CONSTRUCT", "DESCRIBE")
+        accept = (graph_format("nt") if graphs else result_format("xml")).media_type
         try:
             resp = self.session.post(self.endpoint, data=data, headers={"Accept": accept}, timeout=self.timeout)
         except requests.RequestException as exc:
             raise QueryError(f"the SPARQL store did not answer: {exc.__class__.__name__}") from None
         if resp.status_code >= 400:
             raise QueryError(f"the SPARQL store refused the query ({resp.status_code}): {resp.text[:300]}")
-        if kind in ("CONSTRUCT", "DESCRIBE"):
+        if graphs:
+            # a list of triples: what the engine gives for CONSTRUCT, read from the store's answer
             body = re.sub(rb"_:nodeID://", b"_:v", resp.content)
-            return TripleList(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         # Virtuoso names blank nodes "nodeID://b123", which is not a blank node label
         body = re.sub(rb"<bnode>nodeID://", b"<bnode>v", resp.content)
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)

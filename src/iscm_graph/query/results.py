@@ -4,9 +4,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from iscm_graph.namespaces import PREFIXES
+from iscm_graph.rdf.formats import graph_format, result_format
 
-_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
 
 
 def _compact(term) -> str:
@@ -40,10 +39,9 @@ def table(results) -> str:
 def render(results, fmt: str) -> str:
     if isinstance(results, (ox.QueryTriples, list)):
         # CONSTRUCT/DESCRIBE: JSON-LD for json, N-Triples for the tabular formats, Turtle to read.
-        rdf = {"json": ox.RdfFormat.JSON_LD, "csv": ox.RdfFormat.N_TRIPLES,
-               "tsv": ox.RdfFormat.N_TRIPLES}.get(fmt, ox.RdfFormat.TURTLE)
+        rdf = graph_format({"json": "jsonld", "csv": "nt", "tsv": "nt"}.get(fmt, "turtle")).engine
         return ox.serialize(results, format=rdf, prefixes=PREFIXES if rdf == ox.RdfFormat.TURTLE
                             else None).decode("utf-8")
     if fmt == "table":
         return table(results)
-    return results.serialize(format=_FORMATS[fmt]).decode("utf-8")
+    return results.serialize(format=result_format(fmt).engine).decode("utf-8")

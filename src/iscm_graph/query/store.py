@@ -21,11 +21,6 @@ class EmbeddedStore:
     def __init__(self, store: ox.Store):
         self._store = store
 
-    @property
-    def engine(self) -> ox.Store:
-        """The pyoxigraph store itself, for the query processes that evaluate on it directly."""
-        return self._store
-
     @classmethod
     def from_build(cls, build_path: Path) -> "EmbeddedStore":
         store = ox.Store()

@@ -1,69 +1,142 @@
-"""Media types offered for each kind of answer, with the writer behind each (one table)."""
+"""Every format the project reads or writes: the one table. Each entry is a pyoxigraph format (which
+gives its media type, file extension and W3C format IRI) with the words and other media types people
+use for it; the views, the query processes, the command line, export, the dumps, the dataset and
+service descriptions all look formats up here and keep no table of their own."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-# SELECT / ASK results: media type -> (format name, pyoxigraph writer)
-RESULTS = {
-    "application/sparql-results+json": ("json", ox.QueryResultsFormat.JSON),
-    "application/sparql-results+xml": ("xml", ox.QueryResultsFormat.XML),
-    "text/csv": ("csv", ox.QueryResultsFormat.CSV),
-    "text/tab-separated-values": ("tsv", ox.QueryResultsFormat.TSV),
-    "application/json": ("json", ox.QueryResultsFormat.JSON),
-    "application/xml": ("xml", ox.QueryResultsFormat.XML),
-}
-# RDF documents: media type -> (format name, file extension, rdflib serializer name)
-RDF = {
-    "text/turtle": ("turtle", "ttl", "turtle"),
-    "application/ld+json": ("jsonld", "jsonld", "json-ld"),
-    "application/rdf+xml": ("rdfxml", "rdf", "xml"),
-    "application/n-triples": ("nt", "nt", "nt"),
-    "application/n-quads": ("nq", "nq", "nquads"),
-    "application/trig": ("trig", "trig", "trig"),
-    "application/x-turtle": ("turtle", "ttl", "turtle"),
-    "text/plain": ("nt", "nt", "nt"),
-}
 HTML = "text/html"
-QUAD_TYPES = {"application/n-quads", "application/trig"}
+JSON = "application/json"
+TEXT = "text/plain"
+CSV = "text/csv"
+GZIP = "application/gzip"
+JSONLD = "application/ld+json"
+# what a SPARQL protocol request may send
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
 
-# what a `format=` parameter or a file extension may say
-ALIASES = {
-    "json": "application/sparql-results+json", "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle", "turtle": "text/turtle",
-    "jsonld": "application/ld+json", "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-    "nt": "application/n-triples", "ntriples": "application/n-triples",
-    "nq": "application/n-quads", "nquads": "application/n-quads",
-    "trig": "application/trig", "html": HTML, "n3": "text/n3",
-}
-EXTENSIONS = {ext: mt for mt, (_, ext, _) in RDF.items() if mt not in ("application/x-turtle", "text/plain")}
-EXTENSIONS["html"] = HTML
-DOCUMENT_TYPES = [HTML, "text/turtle", "application/ld+json", "application/rdf+xml",
-                  "application/n-triples", "application/n-quads", "application/trig"]
-RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values", "application/json", "application/xml"]
-# Turtle is also valid N3, so N3 clients get Turtle under their media type.
-GRAPH_TYPES = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
-               "application/n-quads", "application/trig", "application/x-turtle", "text/n3", "text/rdf+n3",
-               "text/plain"]
-# CONSTRUCT / DESCRIBE answers: media type -> pyoxigraph writer
-RDF_WRITERS = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
-               "text/n3": ox.RdfFormat.TURTLE, "text/rdf+n3": ox.RdfFormat.TURTLE,
-               "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML,
-               "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-               "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
+
+@dataclass(frozen=True)
+class Format:
+    name: str                                   # the word for `format=`, the command line, file names
+    engine: ox.RdfFormat | ox.QueryResultsFormat
+    media_aliases: tuple[str, ...] = ()          # other media types answered in this format
+    words: tuple[str, ...] = ()                  # other words for `format=`
+    eu_file_type: str | None = None              # the EU file-type authority's code (DCAT-AP)
+
+    @property
+    def media_type(self) -> str:
+        return self.engine.media_type.split(";")[0]
+
+    @property
+    def extension(self) -> str:
+        return self.engine.file_extension
+
+    @property
+    def title(self) -> str:
+        return self.engine.name
+
+    @property
+    def iri(self) -> str:
+        # pyoxigraph names JSON-LD by a data/ IRI; the W3C's list of format IRIs has this one
+        return "http://www.w3.org/ns/formats/JSON-LD" if self.engine == ox.RdfFormat.JSON_LD else self.engine.iri
+
+    @property
+    def is_graph(self) -> bool:
+        return isinstance(self.engine, ox.RdfFormat)
+
+    @property
+    def quads(self) -> bool:
+        """Written as quads (graph names kept); JSON-LD could, but documents use it for triples."""
+        return self.engine in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.media_aliases)
+
+
+# RDF graphs and datasets, in the order they are offered. Turtle is also valid N3, so N3 clients get
+# Turtle under their media type; text/plain is N-Triples' old media type.
+GRAPH_FORMATS = (
+    Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "text/n3", "text/rdf+n3"), ("ttl",), "RDF_TURTLE"),
+    Format("jsonld", ox.RdfFormat.JSON_LD, (), ("json-ld",), "JSON_LD"),
+    Format("rdfxml", ox.RdfFormat.RDF_XML, (), ("rdf", "rdf+xml", "xml-rdf"), "RDF_XML"),
+    Format("nt", ox.RdfFormat.N_TRIPLES, (TEXT,), ("ntriples",), "RDF_N_TRIPLES"),
+    Format("nq", ox.RdfFormat.N_QUADS, (), ("nquads",), "NQUADS"),
+    Format("trig", ox.RdfFormat.TRIG, (), (), "TRIG"),
+)
+# SPARQL SELECT / ASK results
+RESULT_FORMATS = (
+    Format("json", ox.QueryResultsFormat.JSON, (JSON,), ("srj",)),
+    Format("xml", ox.QueryResultsFormat.XML, ("application/xml",), ("srx",)),
+    Format("csv", ox.QueryResultsFormat.CSV),
+    Format("tsv", ox.QueryResultsFormat.TSV),
+)
+_BY_MEDIA_TYPE = {mt: f for f in GRAPH_FORMATS + RESULT_FORMATS for mt in f.media_types}
+_GRAPH_WORDS = {w: f for f in GRAPH_FORMATS for w in (f.name, f.extension, *f.words)}
+_RESULT_WORDS = {w: f for f in RESULT_FORMATS for w in (f.name, f.extension, *f.words)}
+
+GRAPH_TYPES = [mt for f in GRAPH_FORMATS for mt in f.media_types]
+RESULT_TYPES = [mt for f in RESULT_FORMATS for mt in f.media_types]
+DOCUMENT_TYPES = [HTML] + [f.media_type for f in GRAPH_FORMATS]
+# the extensions a document path may end in (/doc/.../x.ttl), and the media type each stands for
+EXTENSIONS = {f.extension: f.media_type for f in GRAPH_FORMATS} | {"html": HTML}
+# the tables of the browse pages and the query API: word -> media type
+TABLE_TYPES = {"html": HTML, "json": JSON, "csv": CSV}
+
+
+def by_media_type(media_type: str) -> Format:
+    return _BY_MEDIA_TYPE[media_type]
+
+
+def graph_format(word: str) -> Format:
+    """A graph format by its name, extension or another word (`turtle`, `ttl`, `nq`, ...)."""
+    return _GRAPH_WORDS[word]
+
+
+def result_format(word: str) -> Format:
+    return _RESULT_WORDS[word]
+
+
+def graph_format_names() -> list[str]:
+    return [f.name for f in GRAPH_FORMATS]
+
+
+def result_format_names() -> list[str]:
+    return [f.name for f in RESULT_FORMATS]
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header for a media type: text is always UTF-8."""
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+
+
+def _media_type_of_word(word: str) -> str | None:
+    word = word.lower()
+    if word == "html":
+        return HTML
+    if word == "n3":             # N3 clients ask by this word and get Turtle as text/n3
+        return "text/n3"
+    if "/" in word:
+        return word
+    for table in (_RESULT_WORDS, _GRAPH_WORDS):
+        if word in table:
+            return table[word].media_type
+    return None
 
 
 def choose(accept, offered: list[str], explicit: str | None = None) -> str | None:
     """The media type to answer with: an explicit `format=` wins, else the Accept header
     (werkzeug's parser, q-values included); None when nothing acceptable is offered."""
     if explicit:
-        mt = ALIASES.get(explicit.lower(), explicit.lower())
+        mt = _media_type_of_word(explicit)
         if mt in offered:
             return mt
-        if mt in ALIASES.values() or "/" in mt:
+        if mt is not None:
             return None          # a format we know (or a media type) that this answer cannot take
         # an unknown word (clients add their own, e.g. SPARQLWrapper's format=n3 on GET): use Accept
     if not accept or not list(accept.values()):

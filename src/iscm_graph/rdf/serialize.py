@@ -13,7 +13,7 @@ from pyld import jsonld
 from rdflib import Dataset, Graph
 
 from iscm_graph.namespaces import PREFIXES
-from iscm_graph.rdf.formats import QUAD_TYPES, RDF_WRITERS
+from iscm_graph.rdf.formats import JSONLD, by_media_type, graph_format
 from iscm_graph.rdf.terms import to_ox
 
 
@@ -42,7 +42,7 @@ def _statements(data: Graph | Dataset, quads: bool) -> list:
 def compact_jsonld(data: Graph | Dataset, context: dict, context_url: str) -> bytes:
     # N-Quads -> JSON-LD by pyld's standard algorithm keeps every literal's datatype as it is
     nquads = ox.serialize(_statements(data, quads=False), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
+    expanded = jsonld.from_rdf(nquads, {"format": graph_format("nq").media_type})
     compacted = jsonld.compact(expanded, context["@context"], {"documentLoader": _refuse_loading})
     compacted["@context"] = context_url
     return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
@@ -52,8 +52,8 @@ def serialize(data: Graph | Dataset, media_type: str, context: dict | None = Non
               context_url: str | None = None) -> bytes:
     """`data` in `media_type`: quads for the quad types (a Graph as the default graph), triples
     otherwise; JSON-LD compacted with `context` when one is given."""
-    if media_type == "application/ld+json" and context is not None:
+    if media_type == JSONLD and context is not None:
         return compact_jsonld(data, context, context_url)
-    writer = RDF_WRITERS[media_type]
-    prefixes = PREFIXES if writer in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(_statements(data, quads=media_type in QUAD_TYPES), format=writer, prefixes=prefixes)
+    fmt = by_media_type(media_type)
+    prefixes = PREFIXES if fmt.engine in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(_statements(data, quads=fmt.quads), format=fmt.engine, prefixes=prefixes)

@@ -8,6 +8,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request
 
 from iscm_graph.errors import QueryError
+from iscm_graph.rdf.formats import CSV, JSON, TEXT, content_type
 from iscm_graph.web.common import build, public_base
 from iscm_graph.web.errors import error_response
 
@@ -43,11 +44,11 @@ def openapi_document(queries, base: str) -> dict:
             "operationId": name.replace("-", "_"), "summary": q.summary, "parameters": params,
             "responses": {
                 "200": {"description": "the answer", "content": {
-                    "application/json": {"schema": _RESULT}, "text/csv": {"schema": {"type": "string"}}}},
+                    JSON: {"schema": _RESULT}, CSV: {"schema": {"type": "string"}}}},
                 "400": {"description": "a missing or ill-typed parameter",
-                        "content": {"application/json": {"schema": _ERROR}, "text/plain": {"schema": {"type": "string"}}}},
+                        "content": {JSON: {"schema": _ERROR}, TEXT: {"schema": {"type": "string"}}}},
                 "406": {"description": "no acceptable format",
-                        "content": {"application/json": {"schema": _ERROR}, "text/plain": {"schema": {"type": "string"}}}},
+                        "content": {JSON: {"schema": _ERROR}, TEXT: {"schema": {"type": "string"}}}},
             }}}
     return {"openapi": "3.0.3",
             "info": {"title": "ISCM knowledge graph: query API", "version": "1.0.0",
@@ -59,7 +60,7 @@ def openapi_document(queries, base: str) -> dict:
 @bp.route("/api/openapi.json")
 def openapi():
     return Response(json.dumps(openapi_document(_catalogue(), public_base()), indent=1),
-                    mimetype="application/json")
+                    mimetype=JSON)
 
 
 @bp.route("/api")
@@ -85,10 +86,10 @@ def run(name: str):
     bindings = q.bind(values)           # QueryError (400) for unknown, missing or ill-typed values
     fmt = request.args.get("format")
     if fmt is None:
-        best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
-        fmt = {"text/csv": "csv", "application/json": "json", None: None}[best]
+        best = request.accept_mimetypes.best_match([JSON, CSV])
+        fmt = {CSV: "csv", JSON: "json", None: None}[best]
         if fmt is None:
-            return error_response(406, "offered: application/json, text/csv")
+            return error_response(406, f"offered: {JSON}, {CSV}")
     if fmt not in ("json", "csv"):
         raise QueryError(f"format must be json or csv, not {fmt!r}")
     results = build().store.query(q.text, bindings)
@@ -99,7 +100,7 @@ def run(name: str):
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        return Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+        return Response(out.getvalue(), content_type=content_type(CSV))
     body = {"query": name, "summary": q.summary, "parameters": {k: str(v) for k, v in bindings.items()},
             "columns": columns, "rows": rows}
-    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    return Response(json.dumps(body, ensure_ascii=False), mimetype=JSON)

@@ -5,8 +5,10 @@ is served.
 
 Hits are answered by a WSGI middleware in front of Flask: a cached answer costs a dictionary lookup
 and one lstat of the `current` link, not a request context. Only answers that were 200 for exactly
-the same request are kept, so the request checks (web/limits.py) have already passed for them.
-Conditional requests (If-None-Match) go through Flask, which answers 304."""
+the same request are kept, so the request checks (web/limits.py) have already passed for them; and
+the cache sits behind those checks: a request over the URL or body limit is never looked up, so its
+body is never read here (the limits answer 413 or 414 without reading it). Conditional requests
+(If-None-Match) go through Flask, which answers 304."""
 from __future__ import annotations
 
 import io
@@ -57,11 +59,14 @@ def _build_marker(link: Path):
     return st.st_ino, st.st_mtime_ns
 
 
-def request_key(environ, link: Path):
-    """The cache key of a request, or None when its answer is not to be cached. A POST body is read
-    here (it is small: at most MAX_ENTRY) and put back for the application."""
+def request_key(environ, link: Path, settings):
+    """The cache key of a request, or None when its answer is not to be cached. A POST body within
+    the limits is read here (it is small: at most MAX_ENTRY and max_body) and put back for the
+    application; one over them is left unread for the limits to refuse."""
     method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
     if method not in ("GET", "POST") or not (path == "/" or path.startswith(CACHED_PREFIXES)):
+        return None
+    if len(environ.get("RAW_URI") or environ.get("REQUEST_URI") or path) > settings.max_url:
         return None
     marker = _build_marker(link)
     if marker is None:
@@ -72,7 +77,7 @@ def request_key(environ, link: Path):
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:
             return None
-        if not 0 <= length <= MAX_ENTRY:
+        if not 0 <= length <= min(MAX_ENTRY, settings.max_body):
             return None
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -84,11 +89,12 @@ def request_key(environ, link: Path):
 class FastPath:
     """WSGI middleware: answer cache hits before Flask; remember the key for the after-request hook."""
 
-    def __init__(self, app, cache: ResponseCache, link: Path):
-        self.app, self.cache, self.link = app, cache, link
+    def __init__(self, app, cache: ResponseCache, settings):
+        self.app, self.cache, self.settings = app, cache, settings
+        self.link = Path(settings.build_dir) / "current"
 
     def __call__(self, environ, start_response):
-        key = request_key(environ, self.link)
+        key = request_key(environ, self.link, self.settings)
         if key is not None:
             environ[_KEY] = key
             if "HTTP_IF_NONE_MATCH" not in environ:
@@ -103,7 +109,7 @@ class FastPath:
 def register(app) -> None:
     cache = ResponseCache()
     app.extensions["iscm-cache"] = cache
-    app.wsgi_app = FastPath(app.wsgi_app, cache, Path(app.extensions["iscm"].settings.build_dir) / "current")
+    app.wsgi_app = FastPath(app.wsgi_app, cache, app.extensions["iscm"].settings)
 
     @app.before_request
     def answer_conditional_from_cache():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
-from iscm_graph.rdf.formats import RDF
+from iscm_graph.rdf.formats import HTML, by_media_type
 
 
 def build():
@@ -33,6 +33,6 @@ def alternates(base_path: str, current: str, types) -> str:
     for mt in types:
         if mt == current:
             continue
-        ext = "html" if mt == "text/html" else RDF[mt][1]
+        ext = "html" if mt == HTML else by_media_type(mt).extension
         links.append(f'<{base_path}.{ext}>; rel="alternate"; type="{mt}"')
     return ", ".join(links)

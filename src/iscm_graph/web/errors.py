@@ -5,17 +5,17 @@ from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from iscm_graph.errors import IscmError, LimitError, NoBuildError, QueryError
+from iscm_graph.rdf.formats import JSON, TEXT
 
 
 def error_response(status: int, message: str, headers: dict | None = None) -> Response:
     accept = request.accept_mimetypes
-    wants_json = accept.best_match(["text/plain", "application/json"]) == "application/json" and \
-        accept["application/json"] > accept["text/plain"]
+    wants_json = accept.best_match([TEXT, JSON]) == JSON and accept[JSON] > accept[TEXT]
     if wants_json:
         body = json.dumps({"error": {"status": status, "message": message}})
-        resp = Response(body, status=status, mimetype="application/json")
+        resp = Response(body, status=status, mimetype=JSON)
     else:
-        resp = Response(f"{status} {message}\n", status=status, mimetype="text/plain")
+        resp = Response(f"{status} {message}\n", status=status, mimetype=TEXT)
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

@@ -12,11 +12,12 @@ from iscm_graph.reports.browse import FACETS, LISTS, SORTS, filter_mechanisms, l
 from iscm_graph.reports.charts import CHARTS, chart_data, svg
 from iscm_graph.reports.search import SearchIndex
 from iscm_graph.web.common import build, cached
+from iscm_graph.rdf.formats import CSV, HTML, JSON, TABLE_TYPES, content_type
 from iscm_graph.web.errors import error_response
 from iscm_graph.web.pages import local_href
 
 bp = Blueprint("explore", __name__)
-_FORMATS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+_FORMATS = TABLE_TYPES
 
 
 def _format() -> str | None:
@@ -37,13 +38,13 @@ def _alternates(path: str, args: dict) -> str:
 
 def _tabular(rows: list[dict], fmt: str) -> Response:
     if fmt == "json":
-        return Response(json.dumps(rows, ensure_ascii=False, indent=1), mimetype="application/json")
+        return Response(json.dumps(rows, ensure_ascii=False, indent=1), mimetype=JSON)
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    return Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    return Response(out.getvalue(), content_type=content_type(CSV))
 
 
 def _memo(loaded, key, make):
@@ -61,7 +62,7 @@ def browse_index():
 def mechanisms():
     fmt = _format()
     if fmt is None:
-        return error_response(406, "offered: text/html, application/json, text/csv")
+        return error_response(406, "offered: " + ", ".join(_FORMATS.values()))
     loaded = build()
     mechs = _memo(loaded, "mechanisms", lambda: load_mechanisms(loaded.store))
     selected = {f: request.args.get(f, "") for f in FACETS}
@@ -80,7 +81,7 @@ def mechanisms():
 
     resp = Response(render_template("mechanisms.html", mechanisms=chosen, facets=facets, selected=selected,
                                     sort=sort, sorts=list(SORTS), href=local_href, build=loaded,
-                                    facet_link=facet_link, total=len(mechs)), mimetype="text/html")
+                                    facet_link=facet_link, total=len(mechs)), mimetype=HTML)
     resp.headers["Link"] = _alternates("/browse/mechanisms", {**selected, "sort": sort})
     return resp
 
@@ -91,14 +92,14 @@ def browse(slug: str):
         abort(404, f"no list {slug!r}; lists: {', '.join(LISTS)}")
     fmt = _format()
     if fmt is None:
-        return error_response(406, "offered: text/html, application/json, text/csv")
+        return error_response(406, "offered: " + ", ".join(_FORMATS.values()))
     loaded = build()
     rows = _memo(loaded, ("list", slug), lambda: load_list(loaded.store, slug))
     if fmt != "html":
         return _tabular(rows, fmt)
     title, _, title_ar = LISTS[slug]
     resp = Response(render_template("browse.html", rows=rows, title=title, title_ar=title_ar, href=local_href,
-                                    build=loaded), mimetype="text/html")
+                                    build=loaded), mimetype=HTML)
     resp.headers["Link"] = _alternates(f"/browse/{slug}", {})
     return cached(resp, loaded, f"browse-{slug}")
 
@@ -107,7 +108,7 @@ def browse(slug: str):
 def search():
     fmt = _format()
     if fmt is None or fmt == "csv":
-        return error_response(406, "offered: text/html, application/json")
+        return error_response(406, f"offered: {HTML}, {JSON}")
     q = request.args.get("q", "")
     if len(q) > 200:
         return error_response(400, "the search text is limited to 200 characters")
@@ -116,9 +117,9 @@ def search():
     hits = index.search(q) if q.strip() else []
     if fmt == "json":
         return Response(json.dumps({"q": q, "results": [h.as_dict() for h in hits]}, ensure_ascii=False),
-                        mimetype="application/json")
-    resp = Response(render_template("search.html", q=q, hits=hits, href=local_href, build=loaded), mimetype="text/html")
-    resp.headers["Link"] = f'</search?{urlencode({"q": q, "format": "json"})}>; rel="alternate"; type="application/json"'
+                        mimetype=JSON)
+    resp = Response(render_template("search.html", q=q, hits=hits, href=local_href, build=loaded), mimetype=HTML)
+    resp.headers["Link"] = f'</search?{urlencode({"q": q, "format": "json"})}>; rel="alternate"; type="{JSON}"'
     return resp
 
 
@@ -127,7 +128,7 @@ def charts():
     loaded = build()
     data = [_memo(loaded, ("chart", name), lambda n=name: chart_data(loaded.store, n)) for name in CHARTS]
     return cached(Response(render_template("charts.html", charts=data, urlencode=urlencode, build=loaded),
-                           mimetype="text/html"), loaded, "charts")
+                           mimetype=HTML), loaded, "charts")
 
 
 @bp.route("/charts/<name>.svg")

@@ -10,9 +10,9 @@ from urllib.parse import unquote_to_bytes
 from flask import request
 
 from iscm_graph.errors import LimitError
+from iscm_graph.rdf.formats import FORM
 
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-FORM = "application/x-www-form-urlencoded"
 
 
 def check_encoded(text: str, where: str) -> None:

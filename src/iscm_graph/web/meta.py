@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from iscm_graph import build_folder as bf
 from iscm_graph.publish.description import dataset_iri, read_description
-from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, HTML, choose
+from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, GZIP, HTML, JSON, JSONLD, choose
 from iscm_graph.rdf.serialize import serialize
 from iscm_graph.reports.summary import headline_counts
 from iscm_graph.web.cache import MAX_ENTRY
@@ -75,7 +75,7 @@ def context():
     if not_modified(loaded, "context"):
         return cached(Response(status=304), loaded, "context", vary_accept=False)
     body = json.dumps(loaded.context, indent=1, ensure_ascii=False)
-    return cached(Response(body, mimetype="application/ld+json"), loaded, "context", vary_accept=False)
+    return cached(Response(body, mimetype=JSONLD), loaded, "context", vary_accept=False)
 
 
 @bp.route("/download/<name>")
@@ -90,8 +90,8 @@ def download(name: str):
         # small enough to keep in the response cache: later requests are answered from memory
         resp = Response(path.read_bytes(), headers={"Content-Disposition": f"attachment; filename={name}"})
     else:
-        resp = send_file(path, mimetype="application/gzip", download_name=name, etag=False, conditional=False)
-    resp.headers["Content-Type"] = "application/gzip"
+        resp = send_file(path, mimetype=GZIP, download_name=name, etag=False, conditional=False)
+    resp.headers["Content-Type"] = GZIP
     return cached(resp, loaded, "dump-" + name, vary_accept=False)
 
 
@@ -102,7 +102,7 @@ def healthz():
         loaded = build()
     except Exception as exc:  # the health check must answer whatever is wrong
         return Response(json.dumps({"status": "unavailable", "error": str(exc)}), status=503,
-                        mimetype="application/json")
+                        mimetype=JSON)
     report = {"status": "ok", "build": loaded.build_id, "created": loaded.manifest["created"],
               "triples": loaded.manifest["triples"], "store": loaded.store_kind, "web_worker": os.getpid()}
     pool = current_app.extensions.get("iscm-queries")
@@ -113,5 +113,5 @@ def healthz():
         if not serving or not status.get("workers"):
             report["status"] = "starting" if not serving else "unavailable"
     code = 200 if report["status"] == "ok" else 503
-    return Response(json.dumps(report), status=code, mimetype="application/json",
+    return Response(json.dumps(report), status=code, mimetype=JSON,
                     headers={"Cache-Control": "no-store"})

@@ -11,7 +11,7 @@ from rdflib import Dataset, Graph, URIRef
 from iscm_graph.rdf.terms import to_rdflib
 from iscm_graph.reports.documents import describe
 from iscm_graph.namespaces import BASE
-from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, HTML, QUAD_TYPES, choose
+from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, HTML, TEXT, by_media_type, choose
 from iscm_graph.rdf.serialize import serialize
 from iscm_graph.web.common import alternates, build, cached, not_modified, public_base
 from iscm_graph.web.errors import error_response
@@ -103,7 +103,7 @@ def document(path: str):
 
     def data(loaded, mt):
         desc = description(loaded)
-        return desc and (desc.dataset() if mt in QUAD_TYPES else desc.graph())
+        return desc and (desc.dataset() if by_media_type(mt).quads else desc.graph())
 
     mt = _negotiate(explicit)
     resp = _respond(mt, "doc", base_path, html, data)
@@ -111,13 +111,13 @@ def document(path: str):
 
 
 def _not_found(iri: str, mt: str | None = None):
-    mt = mt or _negotiate(None) or "text/plain"
+    mt = mt or _negotiate(None) or TEXT
     message = f"no resource {iri} in this graph"
     if mt == HTML:
         return Response(render_template("error.html", status=404, message=message), status=404, mimetype=HTML)
     if mt in EXTENSIONS_REV:
         # an empty graph in the format asked for, so RDF clients can parse the 404 too
-        data = Dataset() if mt in QUAD_TYPES else Graph()
+        data = Dataset() if by_media_type(mt).quads else Graph()
         return Response(serialize(data, mt), status=404, mimetype=mt)
     return error_response(404, message)
 

@@ -6,20 +6,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 
 from iscm_graph.namespaces import PREFIXES
+from iscm_graph.rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-RESULT_FORMATS = {
-    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
-    "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
-    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
-    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
-    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
-    "application/trig": "http://www.w3.org/ns/formats/TriG",
-}
 
 
 def _graph() -> Graph:
@@ -37,8 +26,8 @@ def service_description(loaded, base: str) -> Graph:
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
-    for uri in RESULT_FORMATS.values():
-        g.add((service, SD.resultFormat, URIRef(uri)))
+    for fmt in RESULT_FORMATS + GRAPH_FORMATS:
+        g.add((service, SD.resultFormat, URIRef(fmt.iri)))
     # blank nodes labelled by what they stand for: every process writes the same bytes
     dataset = BNode("dataset")
     g.add((service, SD.defaultDataset, dataset))

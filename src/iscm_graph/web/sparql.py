@@ -1,14 +1,14 @@
 """SPARQL 1.1 Protocol at /sparql: queries by GET, form POST and direct POST; updates refused."""
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from iscm_graph.errors import QueryError
-from iscm_graph.rdf.formats import GRAPH_TYPES, HTML, RDF_WRITERS, RESULT_TYPES, RESULTS, choose
-from iscm_graph.query.remote import TripleList
 from iscm_graph.namespaces import PREFIXES
+from iscm_graph.query.evaluate import evaluate
 from iscm_graph.query.guard import check_graph_name, check_query
+from iscm_graph.rdf.formats import (FORM, GRAPH_FORMATS, GRAPH_TYPES, HTML, RESULT_TYPES, SPARQL_QUERY,
+                                     SPARQL_UPDATE, choose, content_type)
 from iscm_graph.web.common import build, public_base
 from iscm_graph.web.errors import error_response
 from iscm_graph.web.service import service_description
@@ -42,7 +42,7 @@ def _read_request():
             return None, None, None
         return _single(args.getlist("query"), "query"), defaults, named
     kind = request.mimetype
-    if kind == "application/x-www-form-urlencoded":
+    if kind == FORM:
         form = request.form
         if "update" in form:
             return None, None, None
@@ -52,9 +52,9 @@ def _read_request():
         if query is None:
             raise QueryError("no query: send query=... in the form body")
         return query, defaults, named
-    if kind == "application/sparql-query":
+    if kind == SPARQL_QUERY:
         return _body_text(), defaults, named
-    if kind == "application/sparql-update":
+    if kind == SPARQL_UPDATE:
         return None, None, None
     raise _Unsupported(kind)
 
@@ -72,7 +72,7 @@ def endpoint():
         query, defaults, named = _read_request()
     except _Unsupported as exc:
         return error_response(415, f"unsupported media type {exc.args[0] or '(none)'}: use "
-                                   "application/x-www-form-urlencoded or application/sparql-query")
+                                   f"{FORM} or {SPARQL_QUERY}")
     if defaults is None:
         return error_response(403 if request.method == "POST" else 400, _UPDATE_REFUSED)
     if query is None:
@@ -85,58 +85,27 @@ def endpoint():
     for name in named:
         check_graph_name(name, "named-graph-uri")
     loaded = build()
+    explicit = request.values.get("format")
+    job = {"query": query, "default_graphs": defaults, "named_graphs": named,
+           "base_iri": public_base() + "/sparql", "max_rows": current_app.extensions["iscm"].settings.max_rows,
+           "results_type": choose(request.accept_mimetypes, RESULT_TYPES, explicit),
+           "graph_type": choose(request.accept_mimetypes, GRAPH_TYPES, explicit)}
     pool = current_app.extensions.get("iscm-queries")
     if pool is not None and loaded.store_kind == "embedded":
-        return _answer_from_pool(pool, loaded, query, defaults, named)
-    results = loaded.store.query(query, default_graphs=defaults or None, named_graphs=named or None,
-                                 base_iri=public_base() + "/sparql")
-    return _answer(results)
-
-
-def _answer_from_pool(pool, loaded, query: str, defaults, named) -> Response:
-    """Evaluate in a query process (time limit, row limit); the media types are chosen here."""
-    explicit = request.values.get("format")
-    header, body = pool.run(loaded.path, {
-        "query": query, "default_graphs": defaults, "named_graphs": named,
-        "base_iri": public_base() + "/sparql",
-        "results_type": choose(request.accept_mimetypes, RESULT_TYPES, explicit),
-        "graph_type": choose(request.accept_mimetypes, GRAPH_TYPES, explicit)})
+        # in a query process, which can be stopped at the time limit
+        header, body = pool.run(loaded.path, job)
+    else:
+        # an external store keeps its own time limit; without a pool (an app embedded elsewhere) the
+        # query runs here, on the same evaluation path with the same row limit
+        header, body = evaluate(loaded.store, job)
     if header["status"] != 200:
         return error_response(header["status"], header["message"])
-    mt = header["content_type"]
-    charset = "; charset=utf-8" if mt.startswith("text/") else ""
-    return Response(body, content_type=mt + charset, headers={"Vary": "Accept"})
-
-
-def _answer(results) -> Response:
-    explicit = request.values.get("format")
-    if isinstance(results, (ox.QueryTriples, TripleList)):
-        mt = choose(request.accept_mimetypes, GRAPH_TYPES, explicit)
-        if mt is None:
-            return error_response(406, "no acceptable RDF format; offered: " + ", ".join(GRAPH_TYPES))
-        try:
-            triples = list(results)
-            if mt in ("application/n-quads", "application/trig"):
-                body = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], format=RDF_WRITERS[mt])
-            else:
-                body = ox.serialize(triples, format=RDF_WRITERS[mt])
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise QueryError(f"query failed: {exc}") from None
-        return Response(body, mimetype=mt, headers={"Vary": "Accept"})
-    mt = choose(request.accept_mimetypes, RESULT_TYPES, explicit)
-    if mt is None:
-        return error_response(406, "no acceptable result format; offered: " + ", ".join(RESULT_TYPES))
-    try:
-        body = results.serialize(format=RESULTS[mt][1])
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    charset = "; charset=utf-8" if mt.startswith("text/") else ""
-    return Response(body, content_type=mt + charset, headers={"Vary": "Accept"})
+    return Response(body, content_type=content_type(header["content_type"]), headers={"Vary": "Accept"})
 
 
 def _describe_service() -> Response:
     loaded = build()
-    offered = [HTML, "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+    offered = [HTML] + [f.media_type for f in GRAPH_FORMATS if not f.quads]
     mt = choose(request.accept_mimetypes, offered, request.args.get("format"))
     if mt is None:
         return error_response(406, "offered: " + ", ".join(offered))
