@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import SKOS
 
 from conftest import REPO, run_cli
 
@@ -74,3 +77,65 @@ def test_triples_outside_a_graph_are_refused(tmp_path):
 def test_whole_data_folder_conforms():
     out = run_cli("--source", REPO, "validate")
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+def _source_copy(tmp_path) -> Path:
+    source = tmp_path / "source"
+    for folder in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(REPO / folder, source / folder)
+    return source
+
+
+def test_a_theme_as_geographic_scope_fails_validate_and_build(tmp_path):
+    """Validation sees the stated data, not the reasoner's output: rdfs:range would type the theme
+    as a region, and the class constraint could never fail."""
+    source = _source_copy(tmp_path)
+    data = source / "data" / "sources" / "000.trig"
+    text = data.read_text(encoding="utf-8")
+    assert "iscm:geographicScope region:eurasia ;" in text
+    data.write_text(text.replace("iscm:geographicScope region:eurasia ;",
+                                 "iscm:geographicScope theme:labour-migration ;", 1), encoding="utf-8")
+    validated = run_cli("--source", source, "validate")
+    assert validated.returncode == 1, validated.stdout[-2000:]
+    lines = [line for line in validated.stdout.splitlines() if line.startswith("Violation")]
+    # one violation, naming the file, the property and what it must point to
+    assert len(lines) == 1, lines
+    assert "[https://w3id.org/iscm/ontology#geographicScope]" in lines[0] and str(data) in lines[0]
+    assert "must point to an iscm:Region" in lines[0]
+    built = run_cli("--source", source, "--build-dir", tmp_path / "build", "build")
+    assert built.returncode == 1 and "geographicScope" in built.stderr, built.stderr[-2000:]
+    assert not (tmp_path / "build" / "current").exists()
+
+
+def test_the_data_passes_validate_and_build_alike(tmp_path):
+    source = _source_copy(tmp_path)
+    assert run_cli("--source", source, "validate").returncode == 0
+    built = run_cli("--source", source, "--build-dir", tmp_path / "build", "build")
+    assert built.returncode == 0, built.stderr[-2000:]
+
+
+def test_turtle_and_ntriples_are_validated(tmp_path):
+    """Files of bare triples count as one submitted graph each (in Turtle, `<>` names it, so it can
+    name its source); exit codes 0 (conforms), 1 (does not conform), 2 (cannot be read)."""
+    from rdflib import Dataset, Graph, URIRef
+    ds = Dataset()
+    ds.parse(HERE / "valid" / "minimal.trig", format="trig")
+    triples = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        if s != URIRef("https://w3id.org/iscm/graph/test"):
+            triples.add((s, p, o))
+    good = tmp_path / "contribution.ttl"
+    good.write_text(triples.serialize(format="turtle") + "\n<> a <https://w3id.org/iscm/ontology#SourceGraph> ; "
+                    "<http://www.w3.org/ns/prov#wasDerivedFrom> <https://example.org/a-document> .\n",
+                    encoding="utf-8")
+    out = run_cli("--source", REPO, "validate", good)
+    assert out.returncode == 0 and "Conforms: 0 violation(s)" in out.stdout, out.stdout + out.stderr
+    nt = tmp_path / "contribution.nt"
+    triples.remove((None, SKOS.prefLabel, Literal("حوار تجريبي", lang="ar")))
+    nt.write_text(triples.serialize(format="nt"), encoding="utf-8")
+    out = run_cli("--source", REPO, "validate", nt)
+    assert out.returncode == 1 and "Arabic" in out.stdout and str(nt) in out.stdout, out.stdout
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("<https://w3id.org/iscm/id/x> <p> ", encoding="utf-8")
+    out = run_cli("--source", REPO, "validate", bad)
+    assert out.returncode == 2 and str(bad) in out.stderr and "not valid TURTLE" in out.stderr

@@ -2,6 +2,7 @@
 files that hold the ontology and the shapes. Every refusal names the file and what is wrong."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,7 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from iscm_graph.errors import DataError
 from iscm_graph.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, STATES_GRAPH
-from iscm_graph.pipeline.untrusted import FORMATS, check_file
+from iscm_graph.pipeline.untrusted import FORMATS, TRIPLE_FORMATS, check_file
 from iscm_graph.rdf.terms import FileTerms
 
 # graphs the build writes itself; a data file may not claim them
@@ -32,10 +33,10 @@ def _parse_fast(path: Path) -> dict | None:
     return by_graph
 
 
-def _parse(path: Path, fmt: str, into: Graph | Dataset) -> None:
+def _parse(path: Path, fmt: str, into: Graph | Dataset, base: str | None = None) -> None:
     check_file(path, fmt)
     try:
-        into.parse(path, format=fmt)
+        into.parse(path, format=fmt, publicID=base)
     except RecursionError:
         raise DataError(f"{path}: not valid {fmt.upper()}: nested too deeply") from None
     except Exception as exc:  # rdflib raises many parser-specific types; all mean "bad file"
@@ -53,14 +54,27 @@ def read_turtle_folder(folder: Path, identifier: URIRef | None = None) -> Graph:
     return g
 
 
+def submitted_graph(path: Path) -> URIRef:
+    """The graph a file of bare triples (Turtle, N-Triples, RDF/XML) counts as: one per file."""
+    return GRAPH["submitted/" + (re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "file")]
+
+
 def read_data_file(path: Path) -> tuple[URIRef, Graph]:
     """A data file holds exactly one named graph under https://w3id.org/iscm/graph/: TriG (the
-    project's own files), N-Quads or JSON-LD; other RDF files are read only to say what is wrong."""
+    project's own files), N-Quads or JSON-LD. A file of triples (Turtle, N-Triples, RDF/XML, as
+    contributors and registries usually send) counts as one submitted graph of its own. Every file
+    passes the checks of untrusted.py first: what cannot be read safely is refused with the reason."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataError(f"{path}: unknown file type {path.suffix!r}; data files are TriG (.trig), "
-                        "N-Quads (.nq) or JSON-LD (.jsonld)")
+                        "N-Quads (.nq), JSON-LD (.jsonld), Turtle (.ttl), N-Triples (.nt) or RDF/XML (.rdf)")
     check_file(path, fmt)
+    if fmt in TRIPLE_FORMATS:
+        iri = submitted_graph(path)
+        plain = Graph(store="SimpleMemory", identifier=iri)
+        # the graph is the document's base: `<>` in a Turtle file names it (and so can name its source)
+        _parse(path, fmt, plain, base=str(iri))
+        return iri, plain
     fast = _parse_fast(path) if fmt == "trig" else None
     if fast is not None:
         default = fast.pop(None, [])

@@ -14,6 +14,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 # file suffix -> rdflib parser name
 FORMATS = {".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld", ".ttl": "turtle", ".nt": "nt",
            ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+# the parsers whose files hold triples only (no graph names)
+TRIPLE_FORMATS = {"turtle", "nt", "xml"}
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(?:SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
