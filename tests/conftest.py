@@ -126,3 +126,57 @@ def runtime_python(tmp_path_factory) -> str:
     python = Path(venv) / "bin" / "python"
     assert python.exists(), f"no runtime environment at {venv}"
     return str(python)
+
+
+class _TestResponse:
+    """A werkzeug test response with the attributes of a `requests` response that tests read."""
+
+    def __init__(self, resp, url: str):
+        self._resp, self.url = resp, url
+        self.status_code, self.headers = resp.status_code, resp.headers
+
+    @property
+    def content(self) -> bytes:
+        return self._resp.get_data()
+
+    @property
+    def text(self) -> str:
+        return self._resp.get_data(as_text=True)
+
+    def json(self):
+        import json
+        return json.loads(self.content)
+
+
+class Site:
+    """The app of a build, in this process, through Flask's test client: the blueprints, limits and
+    cache a server runs, without sockets or the query pool (queries run on the same evaluation path,
+    in-process). Calls read like `requests` calls with paths instead of URLs."""
+
+    url = "http://localhost"
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def request(self, method, path, params=None, data=None, headers=None, allow_redirects=True, timeout=None):
+        resp = self.client.open(path, method=method, query_string=params, data=data, headers=headers,
+                                follow_redirects=allow_redirects)
+        return _TestResponse(resp, self.url + path)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def options(self, path, **kwargs):
+        return self.request("OPTIONS", path, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def site(built, settings) -> Site:
+    from iscm_graph.web import create_app
+    return Site(create_app(settings))

@@ -14,8 +14,8 @@ from iscm_graph.query.catalogue import catalogue
 QUERIES = catalogue(REPO / "queries")
 
 
-def test_openapi_lists_every_query(server):
-    doc = requests.get(server + "/api/openapi.json", timeout=30).json()
+def test_openapi_lists_every_query(site):
+    doc = site.get("/api/openapi.json", timeout=30).json()
     assert doc["openapi"].startswith("3.")
     assert {p.removeprefix("/api/") for p in doc["paths"]} == set(QUERIES)
     members_of = doc["paths"]["/api/members-of"]["get"]
@@ -23,39 +23,39 @@ def test_openapi_lists_every_query(server):
     assert members_of["parameters"][0]["schema"]["format"] == "uri"
 
 
-def test_api_json_and_csv(server):
-    url = server + "/api/members-of"
+def test_api_json_and_csv(site):
+    url = "/api/members-of"
     params = {"organization": "https://w3id.org/iscm/id/mechanism/colombo-process"}
-    data = requests.get(url, params=params, timeout=30).json()
+    data = site.get(url, params=params, timeout=30).json()
     members = [r for r in data["rows"] if r["role"] == "member"]
     assert len(members) == 12 and data["columns"][0] == "organization"
-    text = requests.get(url, params={**params, "format": "csv"}, timeout=30).text
+    text = site.get(url, params={**params, "format": "csv"}, timeout=30).text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len([r for r in rows if r["role"] == "member"]) == 12
-    via_accept = requests.get(url, params=params, headers={"Accept": "text/csv"}, timeout=30)
+    via_accept = site.get(url, params=params, headers={"Accept": "text/csv"}, timeout=30)
     assert via_accept.headers["Content-Type"].startswith("text/csv")
 
 
-def test_api_defaults_and_bad_parameters(server):
-    assert len(requests.get(server + "/api/members-as-of", timeout=30).json()["rows"]) == 15   # ECOWAS, 2024-06-01
+def test_api_defaults_and_bad_parameters(site):
+    assert len(site.get("/api/members-as-of", timeout=30).json()["rows"]) == 15   # ECOWAS, 2024-06-01
     for params, message in [({"date": "yesterday"}, "not a valid date"), ({"organization": "not an iri"}, "not a valid iri"),
                             ({"nope": "1"}, "no parameter"), ({"format": "xml"}, "format must be")]:
-        resp = requests.get(server + "/api/members-as-of", params=params, headers={"Accept": "application/json"}, timeout=30)
+        resp = site.get("/api/members-as-of", params=params, headers={"Accept": "application/json"}, timeout=30)
         assert resp.status_code == 400 and message in resp.json()["error"]["message"], params
-    assert requests.get(server + "/api/no-such-query", timeout=30).status_code == 404
+    assert site.get("/api/no-such-query", timeout=30).status_code == 404
 
 
-def test_api_values_are_bound_not_pasted(server):
+def test_api_values_are_bound_not_pasted(site):
     # a value that would change the query if it were pasted into the text is just a non-matching IRI
     evil = "https://w3id.org/iscm/id/x> } UNION { ?m ?p ?o"
-    resp = requests.get(server + "/api/members-of", params={"organization": evil}, timeout=30)
+    resp = site.get("/api/members-of", params={"organization": evil}, timeout=30)
     assert resp.status_code == 400
     harmless = "https://w3id.org/iscm/id/mechanism/none"
-    assert requests.get(server + "/api/members-of", params={"organization": harmless}, timeout=30).json()["rows"] == []
+    assert site.get("/api/members-of", params={"organization": harmless}, timeout=30).json()["rows"] == []
 
 
-def test_api_human_page(server):
-    page = requests.get(server + "/api", timeout=30).text
+def test_api_human_page(site):
+    page = site.get("/api", timeout=30).text
     assert "/api/openapi.json" in page and all(f"/api/{name}" in page for name in QUERIES)
 
 

@@ -71,11 +71,11 @@ def test_results_show_their_kind(index):
     assert first(index, "ECOWAS").kind == "RegionalBody"
 
 
-def test_search_over_http(server):
-    resp = requests.get(server + "/search", params={"q": "كولومبو", "format": "json"}, timeout=30)
+def test_search_over_http(site):
+    resp = site.get("/search", params={"q": "كولومبو", "format": "json"}, timeout=30)
     data = resp.json()
     assert data["results"][0]["iri"] == "https://w3id.org/iscm/id/mechanism/colombo-process"
     assert data["results"][0]["kindLabel"]
-    html = requests.get(server + "/search", params={"q": "colombo"}, timeout=30)
+    html = site.get("/search", params={"q": "colombo"}, timeout=30)
     assert "/doc/mechanism/colombo-process.html" in html.text and 'rel="alternate"' in html.headers["Link"]
-    assert requests.get(server + "/search", params={"q": "x" * 500}, timeout=30).status_code == 400
+    assert site.get("/search", params={"q": "x" * 500}, timeout=30).status_code == 400

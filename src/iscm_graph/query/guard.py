@@ -18,7 +18,8 @@ _LEXICAL = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>" r"|#[^\n]*")
-_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+# the keywords, not a variable (?service), a prefixed name (ex:load) or a prefix (service:)
+_FORBIDDEN = re.compile(r"(?<![?$:\w-])(SERVICE|LOAD)(?![:\w-])", re.IGNORECASE)
 # The engine's parser recurses once per nesting level and crashes its process near a few thousand
 # levels; real queries stay far below this.
 MAX_NESTING = 64

@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request
 
 from iscm_graph.errors import QueryError
-from iscm_graph.rdf.formats import CSV, JSON, TEXT, content_type
+from iscm_graph.rdf.formats import CSV, JSON, TEXT, choose, content_type
 from iscm_graph.web.common import build, public_base
 from iscm_graph.web.errors import error_response
 
@@ -86,7 +86,7 @@ def run(name: str):
     bindings = q.bind(values)           # QueryError (400) for unknown, missing or ill-typed values
     fmt = request.args.get("format")
     if fmt is None:
-        best = request.accept_mimetypes.best_match([JSON, CSV])
+        best = choose(request.accept_mimetypes, [JSON, CSV])      # none given: JSON
         fmt = {CSV: "csv", JSON: "json", None: None}[best]
         if fmt is None:
             return error_response(406, f"offered: {JSON}, {CSV}")

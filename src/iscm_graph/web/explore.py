@@ -12,7 +12,7 @@ from iscm_graph.reports.browse import FACETS, LISTS, SORTS, filter_mechanisms, l
 from iscm_graph.reports.charts import CHARTS, chart_data, svg
 from iscm_graph.reports.search import SearchIndex
 from iscm_graph.web.common import build, cached
-from iscm_graph.rdf.formats import CSV, HTML, JSON, TABLE_TYPES, content_type
+from iscm_graph.rdf.formats import CSV, HTML, JSON, TABLE_TYPES, choose, content_type
 from iscm_graph.web.errors import error_response
 from iscm_graph.web.pages import local_href
 
@@ -24,7 +24,8 @@ def _format() -> str | None:
     explicit = request.args.get("format")
     if explicit:
         return explicit if explicit in _FORMATS else None
-    best = request.accept_mimetypes.best_match(list(_FORMATS.values()))
+    # no Accept header means anything is acceptable: the first offered (HTML)
+    best = choose(request.accept_mimetypes, list(_FORMATS.values()))
     return {v: k for k, v in _FORMATS.items()}.get(best)
 
 
