@@ -6,7 +6,6 @@ import io
 import os
 from pathlib import Path
 
-import requests
 
 from conftest import REPO
 from iscm_graph.query.catalogue import catalogue

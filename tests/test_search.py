@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from iscm_graph.reports.search import SearchIndex, normalize
 

@@ -2,15 +2,13 @@
 real clients (SPARQLWrapper). The routes themselves are tested on the app in test_routes.py."""
 from __future__ import annotations
 
-import gzip
 import socket
 import threading
 import time
 
 import pytest
 import requests
-from pyld import jsonld
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, JSONLD, SPARQLWrapper
 
