@@ -98,9 +98,10 @@ def build(ctx):
 @click.pass_context
 @handle_errors
 def validate(ctx, files, fmt):
-    """Validate data files (TriG, N-Quads or JSON-LD, one named graph each) against the shapes; with
-    no FILES, the whole data folder. Files that would expand XML entities or fetch remote JSON-LD
-    contexts are refused."""
+    """Check data files as the build does (load, derive, reason, validate against the shapes): TriG,
+    N-Quads or JSON-LD with one named graph each, or Turtle, N-Triples or RDF/XML (one graph per
+    file); with no FILES, the whole data folder. Files that would expand XML entities or fetch remote
+    JSON-LD contexts are refused."""
     from iscm_graph.pipeline.check import check
     from iscm_graph.pipeline.reason import InconsistentError
 
