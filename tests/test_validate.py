@@ -27,7 +27,7 @@ def test_there_is_a_broken_file_for_each_required_shape():
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
 def test_broken_file_is_refused_with_its_message(path):
-    out = run_cli("--source", REPO, "validate", path)
+    out = run_cli("--source", REPO, "validate", "--alone", path)
     assert out.returncode == 1, out.stdout + out.stderr
     violations = [line for line in out.stdout.splitlines() if line.startswith("Violation")]
     assert violations, out.stdout
@@ -139,3 +139,27 @@ def test_turtle_and_ntriples_are_validated(tmp_path):
     bad.write_text("<https://w3id.org/iscm/id/x> <p> ", encoding="utf-8")
     out = run_cli("--source", REPO, "validate", bad)
     assert out.returncode == 2 and str(bad) in out.stderr and "not valid TURTLE" in out.stderr
+
+
+def test_files_are_checked_in_the_graph_they_join(tmp_path):
+    """A contribution that points at themes and regions of the data folder conforms there; alone,
+    those are unknown things and the class constraints say so."""
+    contribution = tmp_path / "contribution.ttl"
+    contribution.write_text("""
+@prefix iscm: <https://w3id.org/iscm/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+<> a iscm:SourceGraph ; prov:wasDerivedFrom <https://example.org/a-report> .
+<https://w3id.org/iscm/id/mechanism/new-dialogue> a iscm:RegionalConsultativeProcess ;
+    skos:prefLabel "New dialogue"@en , "حوار جديد"@ar ;
+    iscm:foundingYear "2024"^^xsd:gYear ;
+    iscm:thematicFocus <https://w3id.org/iscm/id/theme/labour-migration> ;
+    iscm:geographicScope <https://w3id.org/iscm/id/region/africa> ;
+    iscm:declaredMemberCount "12"^^xsd:nonNegativeInteger .
+""", encoding="utf-8")
+    joined = run_cli("--source", REPO, "validate", contribution)
+    assert joined.returncode == 0 and "Conforms: 0 violation(s), 0 warning(s)" in joined.stdout, joined.stdout
+    alone = run_cli("--source", REPO, "validate", "--alone", contribution)
+    assert alone.returncode == 1
+    assert "(at least one thematic area)" in alone.stdout and "(geographic scope is a region)" in alone.stdout

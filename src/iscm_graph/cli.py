@@ -95,18 +95,21 @@ def build(ctx):
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True)
+@click.option("--alone", is_flag=True,
+              help="Check FILES by themselves, not in the graph of the data folder they would join.")
 @click.pass_context
 @handle_errors
-def validate(ctx, files, fmt):
+def validate(ctx, files, fmt, alone):
     """Check data files as the build does (load, derive, reason, validate against the shapes): TriG,
     N-Quads or JSON-LD with one named graph each, or Turtle, N-Triples or RDF/XML (one graph per
-    file); with no FILES, the whole data folder. Files that would expand XML entities or fetch remote
-    JSON-LD contexts are refused."""
+    file); with no FILES, the whole data folder. FILES are checked in the graph they would join (the
+    data folder and them) and the report keeps what concerns them. Files that would expand XML
+    entities or fetch remote JSON-LD contexts are refused."""
     from iscm_graph.pipeline.check import check
     from iscm_graph.pipeline.reason import InconsistentError
 
     try:
-        report = check(_settings(ctx), files=list(files) or None).report
+        report = check(_settings(ctx), files=list(files) or None, with_data=not alone).report
     except InconsistentError as exc:
         click.echo(f"Violation: {', '.join(map(str, files)) or 'data'}: {exc}")
         sys.exit(1)

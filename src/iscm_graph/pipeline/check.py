@@ -44,12 +44,14 @@ def _describe_inferred(inferred: Graph, sources: Sources) -> None:
 
 
 def check(settings, files: list[Path] | None = None, step=lambda name, label: nullcontext(),
-          today: dt.date | None = None) -> Checked:
-    """Load the source folder (or only `files`), derive, reason and validate. `step(name, label)`
-    gives a context manager around each stage (the build times them). Raises DataError for files
-    that cannot be read and InconsistentError when the sources contradict the ontology."""
+          today: dt.date | None = None, with_data: bool = True) -> Checked:
+    """Load the source folder, derive, reason and validate. With `files`, they are checked in the
+    graph they would join (the data folder and them; only them without `with_data`), and the report
+    keeps the results about what they state. `step(name, label)` gives a context manager around each
+    stage (the build times them). Raises DataError for files that cannot be read and
+    InconsistentError when the sources contradict the ontology."""
     with step("load", "[1/4] loading ontology, shapes and data"):
-        sources = load_sources(settings, files)
+        sources = load_sources(settings, files, with_data)
     with step("reason", "[2/4] deriving memberships and reasoning (OWL 2 RL)"):
         data = list(sources.graphs.values())
         derived = derive_memberships(derive_input(data), today=today or dt.date.today())
@@ -58,4 +60,7 @@ def check(settings, files: list[Path] | None = None, step=lambda name, label: nu
         _describe_inferred(inferred, sources)
     with step("validate", "[3/4] validating (SHACL)"):
         report = validate_graphs(sources, derived)
+    if files and with_data:
+        given = {str(p) for p in files}
+        report = report.about(lambda r: bool(given & set(r.files)))
     return Checked(sources, inferred, report)

@@ -46,33 +46,41 @@ def load_files(paths: list[Path], sources: Sources) -> None:
             sources.files_of_subject[s].add(str(path))
 
 
-def load_sources(settings, files: list[Path] | None = None) -> Sources:
-    """Load ontology and shapes; then the given data files, or the whole data folder plus the states."""
+def _load_data_folder(settings, sources: Sources) -> None:
+    """The data folder's files, the generated graphs (ISO 3166-1 states, UN and list memberships)
+    and the source texts."""
+    data = sorted(p for p in settings.data_dir.rglob("*") if p.suffix.lower() in FORMATS)
+    if not data:
+        raise DataError(f"{settings.data_dir}: no .trig data files")
+    load_files(data, sources)
+    curated = settings.data_dir / "curated"
+    members, observers = read_un_lists(curated)
+    generated = [("(generated: ISO 3166-1 states)", states_graph(curated, members, observers)),
+                 (str(curated / "un-members.csv"), un_membership_graph(curated, members, observers))]
+    generated += [(str(path), g) for path, g in list_graphs(settings.data_dir / "memberships")]
+    sources.texts = sorted(settings.texts_dir.glob("*.txt")) if settings.texts_dir.is_dir() else []
+    for origin, g in generated:
+        sources.graphs[g.identifier] = g
+        if not origin.startswith("("):
+            sources.files.append(Path(origin))
+        for s in set(g.subjects()):
+            sources.files_of_subject[s].add(origin)
+
+
+def load_sources(settings, files: list[Path] | None = None, with_data: bool = True) -> Sources:
+    """Load ontology and shapes, the data folder (unless `with_data` is false: then `files` alone),
+    and the given files, so that they are read in the graph they would join."""
     if not settings.ontology_dir.is_dir():
         raise DataError(f"source folder {settings.source_dir} has no ontology/ folder")
     sources = Sources(
         ontology=read_turtle_folder(settings.ontology_dir, ONTOLOGY_GRAPH),
         shapes=read_turtle_folder(settings.shapes_dir),
     )
-    if files is None:
-        data = sorted(p for p in settings.data_dir.rglob("*") if p.suffix.lower() in FORMATS)
-        if not data:
-            raise DataError(f"{settings.data_dir}: no .trig data files")
-        load_files(data, sources)
-        curated = settings.data_dir / "curated"
-        members, observers = read_un_lists(curated)
-        generated = [("(generated: ISO 3166-1 states)", states_graph(curated, members, observers)),
-                     (str(curated / "un-members.csv"), un_membership_graph(curated, members, observers))]
-        generated += [(str(path), g) for path, g in list_graphs(settings.data_dir / "memberships")]
-        sources.texts = sorted(settings.texts_dir.glob("*.txt")) if settings.texts_dir.is_dir() else []
-        for origin, g in generated:
-            sources.graphs[g.identifier] = g
-            if not origin.startswith("("):
-                sources.files.append(Path(origin))
-            for s in set(g.subjects()):
-                sources.files_of_subject[s].add(origin)
-    else:
-        load_files([Path(p) for p in files], sources)
+    if files is None or with_data:
+        _load_data_folder(settings, sources)
+    if files:
+        known = {p.resolve() for p in sources.files}
+        load_files([Path(p) for p in files if Path(p).resolve() not in known], sources)
     return sources
 
 

@@ -47,6 +47,22 @@ class Report:
     def conforms(self) -> bool:
         return not self.violations
 
+    def about(self, keep) -> "Report":
+        """The report with only the results `keep(result)` accepts, in its graph too."""
+        kept = [r for r in self.results if keep(r)]
+        graph = Graph()
+        graph += self.graph
+        root = graph.value(predicate=RDF.type, object=SH.ValidationReport)
+        wanted = {(r.focus, r.path, r.message) for r in kept}
+        for node in list(graph.objects(root, SH.result)):
+            key = (_short(graph.value(node, SH.focusNode)), _short(graph.value(node, SH.resultPath)),
+                   str(graph.value(node, SH.resultMessage)))
+            if key not in wanted:
+                graph.remove((root, SH.result, node))
+                graph.remove((node, None, None))
+        graph.set((root, SH.conforms, Literal(not any(r.severity == "Violation" for r in kept))))
+        return Report(results=kept, graph=graph)
+
     def render(self, fmt: str) -> str:
         if fmt == "turtle":
             return self.graph.serialize(format="turtle")
