@@ -189,8 +189,22 @@ def test_at_least_193_states_with_codes_and_eu_match(store):
         iscm:unStatus <https://w3id.org/iscm/id/concept/un-member-state> ;
         skos:exactMatch ?eu ; skos:prefLabel ?ar FILTER (LANG(?ar) = "ar") }""")
     assert int(rows[0]["n"]) == 193
-    total = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a iscm:State }")
+    total = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a iscm:Country }")
     assert int(total[0]["n"]) >= 249
+
+
+def test_states_and_territories(store):
+    """Every ISO 3166-1 entry is a country: a state (UN member or observer) or else a territory."""
+    rows = select(store, """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) {
+        ?s a iscm:Country . VALUES ?kind { iscm:State iscm:Territory } ?s a ?kind } GROUP BY ?kind""")
+    counts = {r["kind"].rsplit("#", 1)[1]: int(r["n"]) for r in rows}
+    assert counts["State"] == 195 and counts["Territory"] >= 54
+    both = select(store, "SELECT ?s { ?s a iscm:State , iscm:Territory }")
+    assert not both
+    assert run(store, "state-by-code", code="PRI")[0]["unStatus"] == "territory (not a UN member or observer)"
+    # the deprecated flag, for older queries: in the inferred graph only
+    flagged = select(store, """SELECT ?g (COUNT(?s) AS ?n) { GRAPH ?g { ?s iscm:isTerritory true } } GROUP BY ?g""")
+    assert [(r["g"], int(r["n"])) for r in flagged] == [(G + "inferred", counts["Territory"])]
 
 
 def test_gcm_process_timeline(store):

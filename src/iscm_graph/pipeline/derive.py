@@ -1,9 +1,10 @@
-"""Memberships that follow from the lists: rule-derived memberships and current members.
+"""What the build derives from the stated data besides OWL RL entailments (ontology/README.md).
 
 `derive` applies the membership rules (`iscm:MembershipRule`: a mechanism whose membership is by
 definition that of a body) and states the direct `iscm:hasMember` / `iscm:memberOf` links of current
-members; its output goes to the inferred graph, each derived node pointing at its rule and the
-membership it comes from.
+members; it also states `iscm:isTerritory true` (deprecated, kept for older queries) for every
+`iscm:Territory`. Its output goes to the inferred graph only, each derived membership pointing at its
+rule and the membership it comes from.
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def _slug(iri) -> str:
 # What `derive` reads: rules, memberships, their periods, and the instants that bound them.
 _DERIVE_PREDICATES = (ISCM.ruleFor, ISCM.membershipOf, ISCM.inheritsRole, ISCM.derivedRole, ORG.organization,
                       ORG.role, ORG.member, ORG.memberDuring, TIME.hasBeginning, TIME.hasEnd)
-_DERIVE_TYPES = (ISCM.MembershipRule, ORG.Membership)
+_DERIVE_TYPES = (ISCM.MembershipRule, ORG.Membership, ISCM.Territory)
 
 
 def derive_input(graphs) -> Graph:
@@ -144,6 +145,8 @@ def derive(union: Graph, today: dt.date) -> Graph:
         counts[org] = counts.get(org, 0) + 1
     for org, n in counts.items():
         out.add((org, ISCM.listedMemberCount, Literal(n, datatype=XSD.nonNegativeInteger)))
+    for territory in union.subjects(RDF.type, ISCM.Territory):
+        out.add((territory, ISCM.isTerritory, Literal(True)))
     return out
 
 

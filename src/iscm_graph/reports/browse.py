@@ -11,7 +11,7 @@ from iscm_graph.namespaces import PREFIXES
 LISTS = {
     # slug: (title, class, Arabic title)
     "mechanisms": ("Consultation mechanisms", "iscm:ConsultationMechanism", "آليات التشاور"),
-    "states": ("States and territories", "iscm:State", "الدول والأقاليم"),
+    "states": ("States and territories", "iscm:Country", "الدول والأقاليم"),
     "bodies": ("Regional bodies", "iscm:RegionalBody", "الهيئات الإقليمية"),
     "commissions": ("UN regional commissions", "iscm:UNRegionalCommission", "اللجان الإقليمية للأمم المتحدة"),
     "secretariats": ("Secretariats", "iscm:Secretariat", "الأمانات"),

@@ -16,7 +16,7 @@ _SPACE = re.compile(r"[\s\u00A0_\-–—/()،,.:;«»\"']+")
 
 _INDEX_QUERY = """
 SELECT ?s ?label ?kind ?kindLabel WHERE {
-  VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess iscm:State
+  VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess iscm:State iscm:Territory
                  iscm:RegionalBody iscm:UNRegionalCommission iscm:InternationalOrganization iscm:Secretariat
                  iscm:ThematicArea iscm:GCMObjective iscm:GCMParagraph iscm:GlobalMeeting iscm:SourceDocument
                  iscm:Region iscm:Event }
@@ -27,7 +27,7 @@ SELECT ?s ?label ?kind ?kindLabel WHERE {
 }"""
 _NAMES_QUERY = """SELECT ?s ?name WHERE { ?s skos:prefLabel ?name FILTER (isIRI(?s) && LANG(?name) IN ("en", "ar")) }"""
 # the most specific kind wins when a resource has several (an RCP is also a mechanism)
-_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "RegionalBody",
+_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "Territory", "RegionalBody",
                "UNRegionalCommission", "Secretariat", "InternationalOrganization", "ThematicArea", "GCMObjective",
                "GCMParagraph", "GlobalMeeting", "SourceDocument", "Region", "Event"]
 
