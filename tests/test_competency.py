@@ -122,7 +122,7 @@ def test_gcm_paragraphs_that_mention_rcps(store):
 
 
 def test_paragraphs_the_documents_cite(store):
-    rows = select(store, """SELECT ?symbol ?n { ?p a iscm:GCMParagraph ; iscm:paragraphNumber ?n ;
+    rows = select(store, """SELECT ?symbol ?n { ?p a iscm:UNDocumentParagraph ; iscm:paragraphNumber ?n ;
                             iscm:partOfDocument/iscm:documentSymbol ?symbol }""")
     found = {(r["symbol"], int(r["n"])) for r in rows}
     expected = {("A/RES/73/195", n) for n in (47, 49, 50, 51, 52)} | {("A/RES/71/1", 54), ("A/RES/71/280", 22)} \

@@ -17,7 +17,7 @@ LISTS = {
     "secretariats": ("Secretariats", "iscm:Secretariat", "الأمانات"),
     "themes": ("Thematic areas", "iscm:ThematicArea", "المجالات المواضيعية"),
     "objectives": ("GCM objectives", "iscm:GCMObjective", "أهداف الاتفاق العالمي"),
-    "paragraphs": ("Paragraphs of UN documents", "iscm:GCMParagraph", "فقرات وثائق الأمم المتحدة"),
+    "paragraphs": ("Paragraphs of UN documents", "iscm:UNDocumentParagraph", "فقرات وثائق الأمم المتحدة"),
     "meetings": ("Global RCP meetings", "iscm:GlobalMeeting", "الاجتماعات العالمية"),
     "sources": ("Source documents", "iscm:SourceDocument", "الوثائق المصدرية"),
 }

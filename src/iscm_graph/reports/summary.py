@@ -13,7 +13,7 @@ SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
   UNION { ?x a iscm:Secretariat BIND ("secretariats" AS ?what) }
   UNION { ?x a iscm:ThematicArea BIND ("thematic areas" AS ?what) }
   UNION { ?x a iscm:GCMObjective BIND ("GCM objectives" AS ?what) }
-  UNION { ?x a iscm:GCMParagraph BIND ("UN document paragraphs" AS ?what) }
+  UNION { ?x a iscm:UNDocumentParagraph BIND ("UN document paragraphs" AS ?what) }
   UNION { ?x a iscm:GlobalMeeting ; iscm:meetingNumber [] BIND ("global RCP meetings" AS ?what) }
   UNION { ?x a iscm:SourceDocument BIND ("source documents" AS ?what) }
 } GROUP BY ?what"""
