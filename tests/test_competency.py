@@ -74,6 +74,23 @@ def test_who_runs_the_budapest_secretariat(store):
         (ID + "concept/formal-secretariat", ID + "organization/icmpd")]
 
 
+def test_secretariat_links_are_derived_from_the_arrangements(store):
+    """iscm:hasSecretariat / iscm:secretariatOf: in the inferred graph only, for the providers of the
+    arrangements except administrative support; the catalogue query finds the same pairs with their source."""
+    rows = select(store, "SELECT ?g ?m ?o { GRAPH ?g { ?m iscm:hasSecretariat ?o } }")
+    assert {r["g"] for r in rows} == {G + "inferred"}
+    pairs = {(r["m"], r["o"]) for r in rows}
+    assert {(m.rsplit("/", 1)[1], o.rsplit("/", 1)[1]) for m, o in pairs} == {
+        ("budapest-process", "icmpd"), ("prague-process", "icmpd"), ("mtm", "icmpd"), ("igad-rcp", "igad"),
+        ("colombo-process", "iom"), ("almaty-process", "iom"), ("almaty-process", "unhcr"),
+        ("bali-process", "bali-process-rso"), ("igc", "igc-secretariat")}
+    assert {(r["m"], r["o"]) for r in select(store, "SELECT ?m ?o { ?o iscm:secretariatOf ?m }")} == pairs
+    for org in {o for _, o in pairs}:
+        found = {(r["mechanism"], r["organization"]) for r in run(store, "mechanisms-by-secretariat", organization=org)}
+        assert found == {(m, o) for m, o in pairs if o == org}
+    assert not select(store, "SELECT ?m { ?m a iscm:ConsultationMechanism ; iscm:supportedBy ?o }")
+
+
 def test_secretariat_arrangements_under_discussion(store):
     rows = run(store, "secretariat-of-mechanism", mechanism=ID + "mechanism/midcas")
     assert {r["type"] for r in rows} == {ID + "concept/under-discussion"}
