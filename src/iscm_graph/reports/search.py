@@ -27,9 +27,10 @@ SELECT ?s ?label ?kind ?kindLabel WHERE {
 }"""
 _NAMES_QUERY = """SELECT ?s ?name WHERE { ?s skos:prefLabel ?name FILTER (isIRI(?s) && LANG(?name) IN ("en", "ar")) }"""
 # the most specific kind wins when a resource has several (an RCP is also a mechanism)
-_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "Territory", "RegionalBody",
-               "UNRegionalCommission", "Secretariat", "InternationalOrganization", "ThematicArea", "GCMObjective",
-               "GCMParagraph", "UNDocumentParagraph", "GlobalMeeting", "SourceDocument", "Region", "Event"]
+_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "Territory",
+               "RegionalBody", "UNRegionalCommission", "Secretariat", "InternationalOrganization", "ThematicArea",
+               "GCMObjective", "GCMParagraph", "UNDocumentParagraph", "GlobalMeeting", "SourceDocument", "Region",
+               "Event"]
 
 
 def normalize(text: str) -> str:
