@@ -67,6 +67,7 @@ def test_ranking_exact_then_prefix_then_contains(index):
 def test_results_show_their_kind(index):
     hit = first(index, "Egypt")
     assert hit.kind == "State" and hit.kind_label == "state"
+    assert first(index, "Puerto Rico").kind == "Territory"
     assert first(index, "ECOWAS").kind == "RegionalBody"
 
 

@@ -34,6 +34,7 @@ PREFIXES = {
     "para": BASE + "id/paragraph/",
     "obj": BASE + "id/objective/",
     "meet": BASE + "id/meeting/",
+    "kind": BASE + "id/kind/",
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

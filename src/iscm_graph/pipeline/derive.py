@@ -1,9 +1,11 @@
-"""Memberships that follow from the lists: rule-derived memberships and current members.
+"""What the build derives from the stated data besides OWL RL entailments (ontology/README.md).
 
 `derive` applies the membership rules (`iscm:MembershipRule`: a mechanism whose membership is by
 definition that of a body) and states the direct `iscm:hasMember` / `iscm:memberOf` links of current
-members; its output goes to the inferred graph, each derived node pointing at its rule and the
-membership it comes from.
+members; it states the direct `iscm:hasSecretariat` / `iscm:secretariatOf` links of the secretariat
+arrangements, and `iscm:isTerritory true` (deprecated, kept for older queries) for every
+`iscm:Territory`. Its output goes to the inferred graph only, each derived membership pointing at its
+rule and the membership it comes from.
 """
 from __future__ import annotations
 
@@ -63,10 +65,12 @@ def _slug(iri) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 
-# What `derive` reads: rules, memberships, their periods, and the instants that bound them.
+# What `derive` reads: rules, memberships, their periods, and the instants that bound them; the
+# secretariat arrangements; the territories.
 _DERIVE_PREDICATES = (ISCM.ruleFor, ISCM.membershipOf, ISCM.inheritsRole, ISCM.derivedRole, ORG.organization,
-                      ORG.role, ORG.member, ORG.memberDuring, TIME.hasBeginning, TIME.hasEnd)
-_DERIVE_TYPES = (ISCM.MembershipRule, ORG.Membership)
+                      ORG.role, ORG.member, ORG.memberDuring, TIME.hasBeginning, TIME.hasEnd,
+                      ISCM.secretariatArrangement, ISCM.arrangementType, ISCM.providedBy)
+_DERIVE_TYPES = (ISCM.MembershipRule, ORG.Membership, ISCM.Territory)
 
 
 def derive_input(graphs) -> Graph:
@@ -91,8 +95,24 @@ def derive_input(graphs) -> Graph:
     return view
 
 
+# The provider of this kind of arrangement supports the mechanism without being its secretariat.
+ADMINISTRATIVE_SUPPORT = ID["concept/administrative-support"]
+
+
+def secretariat_links(union: Graph, out: Graph) -> None:
+    """`iscm:hasSecretariat` and its inverse for the providers of every secretariat arrangement
+    except administrative support."""
+    for mechanism, arrangement in union.subject_objects(ISCM.secretariatArrangement):
+        if union.value(arrangement, ISCM.arrangementType) == ADMINISTRATIVE_SUPPORT:
+            continue
+        for provider in union.objects(arrangement, ISCM.providedBy):
+            out.add((mechanism, ISCM.hasSecretariat, provider))
+            out.add((provider, ISCM.secretariatOf, mechanism))
+
+
 def derive(union: Graph, today: dt.date) -> Graph:
-    """Rule-derived memberships and the direct links of current members, as one graph."""
+    """Rule-derived memberships, the direct links of current members and of secretariats, and the
+    deprecated territory flag, as one graph."""
     out = Graph(store="SimpleMemory")
     derived_from: dict = {}
     for rule in union.subjects(RDF.type, ISCM.MembershipRule):
@@ -144,6 +164,9 @@ def derive(union: Graph, today: dt.date) -> Graph:
         counts[org] = counts.get(org, 0) + 1
     for org, n in counts.items():
         out.add((org, ISCM.listedMemberCount, Literal(n, datatype=XSD.nonNegativeInteger)))
+    secretariat_links(union, out)
+    for territory in union.subjects(RDF.type, ISCM.Territory):
+        out.add((territory, ISCM.isTerritory, Literal(True)))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Every ISO 3166-1 entry as an iscm:State, generated from pycountry (never typed by hand).
+"""Every ISO 3166-1 entry, generated from pycountry (never typed by hand): an iscm:State when the UN
+lists it as a member or observer state, an iscm:Territory otherwise (both are iscm:Country).
 
 Arabic names come from pycountry's iso3166-1 translations; where it has none (Türkiye), from the
 Unicode CLDR names that Babel ships. UN membership comes from the curated CSV files in data/curated.
@@ -66,7 +67,8 @@ def states_graph(curated_dir: Path, members: dict[str, str], observers: dict[str
         name_ar = arabic.gettext(country.name)
         if name_ar == country.name:
             name_ar = cldr_ar.get(country.alpha_2)
-        g.add((iri, RDF.type, ISCM.State))
+        code = country.alpha_3
+        g.add((iri, RDF.type, ISCM.State if code in members or code in observers else ISCM.Territory))
         g.add((iri, SKOS.prefLabel, Literal(name_en, lang="en")))
         if name_ar:
             g.add((iri, SKOS.prefLabel, Literal(name_ar, lang="ar")))
@@ -79,7 +81,6 @@ def states_graph(curated_dir: Path, members: dict[str, str], observers: dict[str
         g.add((iri, ISCM.alpha3, Literal(country.alpha_3)))
         g.add((iri, ISCM.numericCode, Literal(country.numeric)))
         g.add((iri, SKOS.exactMatch, EU_COUNTRY[country.alpha_3]))
-        code = country.alpha_3
         if code in members:
             g.add((iri, ISCM.unStatus, UN_MEMBER))
             if members[code]:
@@ -88,5 +89,4 @@ def states_graph(curated_dir: Path, members: dict[str, str], observers: dict[str
             g.add((iri, ISCM.unStatus, UN_OBSERVER))
         else:
             g.add((iri, ISCM.unStatus, NON_UN))
-            g.add((iri, ISCM.isTerritory, Literal(True)))
     return g

@@ -11,13 +11,13 @@ from iscm_graph.namespaces import PREFIXES
 LISTS = {
     # slug: (title, class, Arabic title)
     "mechanisms": ("Consultation mechanisms", "iscm:ConsultationMechanism", "آليات التشاور"),
-    "states": ("States and territories", "iscm:State", "الدول والأقاليم"),
+    "states": ("States and territories", "iscm:Country", "الدول والأقاليم"),
     "bodies": ("Regional bodies", "iscm:RegionalBody", "الهيئات الإقليمية"),
     "commissions": ("UN regional commissions", "iscm:UNRegionalCommission", "اللجان الإقليمية للأمم المتحدة"),
     "secretariats": ("Secretariats", "iscm:Secretariat", "الأمانات"),
     "themes": ("Thematic areas", "iscm:ThematicArea", "المجالات المواضيعية"),
     "objectives": ("GCM objectives", "iscm:GCMObjective", "أهداف الاتفاق العالمي"),
-    "paragraphs": ("Paragraphs of UN documents", "iscm:GCMParagraph", "فقرات وثائق الأمم المتحدة"),
+    "paragraphs": ("Paragraphs of UN documents", "iscm:UNDocumentParagraph", "فقرات وثائق الأمم المتحدة"),
     "meetings": ("Global RCP meetings", "iscm:GlobalMeeting", "الاجتماعات العالمية"),
     "sources": ("Source documents", "iscm:SourceDocument", "الوثائق المصدرية"),
 }

@@ -15,7 +15,8 @@ CHARTS = {
         "Participating states by kind (fact sheet 000)", "الدول المشاركة حسب نوع الآلية", "states",
         """SELECT ?label ?value WHERE {
   VALUES (?kind ?order) { (iscm:RegionalConsultativeProcess 1) (iscm:InterRegionalForum 2) (iscm:GlobalProcess 3) }
-  GRAPH <https://w3id.org/iscm/graph/source/000> { ?kind iscm:participatingStateCount ?value }
+  ?concept iscm:kindClass ?kind .
+  GRAPH <https://w3id.org/iscm/graph/source/000> { ?concept iscm:declaredNumberOfParticipatingStates ?value }
   ?kind rdfs:label ?label FILTER (LANG(?label) = "en")
 } ORDER BY ?order"""),
     "mechanisms-by-decade": (

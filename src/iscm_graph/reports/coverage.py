@@ -20,8 +20,7 @@ _RULES = """SELECT ?m ?body WHERE { ?r a iscm:MembershipRule ; iscm:ruleFor ?m ;
             ?b skos:altLabel ?body FILTER (LANG(?body) = "en") }"""
 _UNLISTED_STATES = """
 SELECT ?s ?label WHERE {
-  ?s a iscm:State ; iscm:unStatus ?status ; skos:prefLabel ?label FILTER (LANG(?label) = "en")
-  FILTER (?status != <https://w3id.org/iscm/id/concept/non-un-territory>)
+  ?s a iscm:State ; skos:prefLabel ?label FILTER (LANG(?label) = "en")
   FILTER NOT EXISTS { ?s iscm:memberOf ?m . ?m a iscm:ConsultationMechanism FILTER (?m != mech:gfmd) }
 } ORDER BY ?label"""
 

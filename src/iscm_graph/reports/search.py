@@ -16,10 +16,10 @@ _SPACE = re.compile(r"[\s\u00A0_\-–—/()،,.:;«»\"']+")
 
 _INDEX_QUERY = """
 SELECT ?s ?label ?kind ?kindLabel WHERE {
-  VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess iscm:State
+  VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess iscm:State iscm:Territory
                  iscm:RegionalBody iscm:UNRegionalCommission iscm:InternationalOrganization iscm:Secretariat
-                 iscm:ThematicArea iscm:GCMObjective iscm:GCMParagraph iscm:GlobalMeeting iscm:SourceDocument
-                 iscm:Region iscm:Event }
+                 iscm:ThematicArea iscm:GCMObjective iscm:GCMParagraph iscm:UNDocumentParagraph iscm:GlobalMeeting
+                 iscm:SourceDocument iscm:Region iscm:Event }
   ?s a ?kind .
   ?s skos:prefLabel|skos:altLabel|iscm:sourceLabel ?label .
   FILTER (isIRI(?s) && (LANG(?label) IN ("en", "ar")))
@@ -27,9 +27,10 @@ SELECT ?s ?label ?kind ?kindLabel WHERE {
 }"""
 _NAMES_QUERY = """SELECT ?s ?name WHERE { ?s skos:prefLabel ?name FILTER (isIRI(?s) && LANG(?name) IN ("en", "ar")) }"""
 # the most specific kind wins when a resource has several (an RCP is also a mechanism)
-_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "RegionalBody",
-               "UNRegionalCommission", "Secretariat", "InternationalOrganization", "ThematicArea", "GCMObjective",
-               "GCMParagraph", "GlobalMeeting", "SourceDocument", "Region", "Event"]
+_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "Territory",
+               "RegionalBody", "UNRegionalCommission", "Secretariat", "InternationalOrganization", "ThematicArea",
+               "GCMObjective", "GCMParagraph", "UNDocumentParagraph", "GlobalMeeting", "SourceDocument", "Region",
+               "Event"]
 
 
 def normalize(text: str) -> str:

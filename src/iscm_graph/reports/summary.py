@@ -6,14 +6,14 @@ SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
   { ?x a iscm:RegionalConsultativeProcess BIND ("regional consultative processes" AS ?what) }
   UNION { ?x a iscm:InterRegionalForum BIND ("inter-regional forums" AS ?what) }
   UNION { ?x a iscm:GlobalProcess BIND ("global processes" AS ?what) }
-  UNION { ?x a iscm:State FILTER NOT EXISTS { ?x iscm:isTerritory true } BIND ("states" AS ?what) }
-  UNION { ?x a iscm:State ; iscm:isTerritory true BIND ("territories" AS ?what) }
+  UNION { ?x a iscm:State BIND ("states" AS ?what) }
+  UNION { ?x a iscm:Territory BIND ("territories" AS ?what) }
   UNION { ?x a iscm:RegionalBody BIND ("regional bodies" AS ?what) }
   UNION { ?x a iscm:UNRegionalCommission BIND ("UN regional commissions" AS ?what) }
   UNION { ?x a iscm:Secretariat BIND ("secretariats" AS ?what) }
   UNION { ?x a iscm:ThematicArea BIND ("thematic areas" AS ?what) }
   UNION { ?x a iscm:GCMObjective BIND ("GCM objectives" AS ?what) }
-  UNION { ?x a iscm:GCMParagraph BIND ("UN document paragraphs" AS ?what) }
+  UNION { ?x a iscm:UNDocumentParagraph BIND ("UN document paragraphs" AS ?what) }
   UNION { ?x a iscm:GlobalMeeting ; iscm:meetingNumber [] BIND ("global RCP meetings" AS ?what) }
   UNION { ?x a iscm:SourceDocument BIND ("source documents" AS ?what) }
 } GROUP BY ?what"""

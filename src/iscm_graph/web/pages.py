@@ -20,8 +20,8 @@ def local_href(iri: str) -> str | None:
         return "/graph/" + iri[len(BASE + "graph/"):] + ".html"
     if iri.startswith(ONTOLOGY_NS):
         return "/ontology.html#" + iri[len(ONTOLOGY_NS):]
-    if iri == BASE + "ontology":
-        return "/ontology.html"
+    if iri == BASE + "ontology" or iri.startswith(BASE + "ontology/"):
+        return "/ontology.html"          # the ontology, its modules and their versions
     return None
 
 
