@@ -152,7 +152,7 @@ def serve(build_dir: Path, port: int, env=None) -> Proc:
 def limit(size: int) -> tuple[Proc, str]:
     port = free_port()
     # the same gunicorn settings as `iscm-graph serve`, access log included
-    proc = Proc([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b",
+    proc = Proc([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "16", "-b",
                  f"127.0.0.1:{port}", "--access-logfile", "-", "limit_app:app"], f"http://127.0.0.1:{port}/", env={"LIMIT_BYTES": str(size)},
                 cwd=HERE)
     return proc, f"http://127.0.0.1:{port}/"

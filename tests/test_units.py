@@ -178,3 +178,45 @@ def test_query_file_headers_are_checked(tmp_path):
 ])
 def test_guard_lets_variables_and_names_pass(query):
     check_query(query, PREFIXES)
+
+
+# --- who a client is (query/fairness.py) -----------------------------------------------------------
+
+from iscm_graph.config import load_settings  # noqa: E402
+from iscm_graph.errors import IscmError, LimitError  # noqa: E402
+from iscm_graph.query.fairness import ClientSlots, client_key  # noqa: E402
+
+
+@pytest.mark.parametrize("peer,forwarded,trusted,expected", [
+    ("203.0.113.5", [], "", "203.0.113.5"),
+    ("203.0.113.5", ["198.51.100.1"], "", "203.0.113.5"),                 # no trusted proxy: ignored
+    ("10.0.0.1", ["198.51.100.1"], "127.0.0.1", "10.0.0.1"),              # the peer is not trusted
+    ("127.0.0.1", ["198.51.100.1"], "127.0.0.1", "198.51.100.1"),
+    ("127.0.0.1", ["1.2.3.4, 198.51.100.1"], "127.0.0.1", "198.51.100.1"),  # the left part is the client's word
+    ("127.0.0.1", ["1.2.3.4, 198.51.100.1, 10.1.2.3"], "127.0.0.1, 10.0.0.0/8", "198.51.100.1"),
+    ("127.0.0.1", ["1.2.3.4", "198.51.100.1"], "127.0.0.1", "198.51.100.1"),  # two headers, in order
+    ("127.0.0.1", [], "127.0.0.1", "127.0.0.1"),
+    ("2001:db8:1:2:3:4:5:6", [], "", "2001:db8:1:2::/64"),                # an IPv6 client is its /64
+    ("::ffff:203.0.113.7", [], "", "203.0.113.7"),
+    ("127.0.0.1", ["[2001:db8::1]"], "127.0.0.1", "2001:db8::/64"),
+])
+def test_client_key(peer, forwarded, trusted, expected):
+    assert client_key(peer, forwarded, trusted) == expected
+
+
+def test_a_bad_trusted_proxy_is_named():
+    with pytest.raises(IscmError, match="'trusted_proxies': 'proxy.local' is not an IP address"):
+        load_settings(trusted_proxies="127.0.0.1, proxy.local")
+
+
+def test_a_client_holds_at_most_its_slots():
+    slots = ClientSlots("unit-test-server", 2)
+    with slots.hold("198.51.100.1"), slots.hold("198.51.100.1"):
+        with pytest.raises(LimitError) as refused:
+            with slots.hold("198.51.100.1"):
+                pass
+        assert refused.value.status == 429 and "client_queries" in str(refused.value)
+        with slots.hold("198.51.100.2"):            # another client is not affected
+            pass
+    with slots.hold("198.51.100.1"), slots.hold("198.51.100.1"):   # the slots were given back
+        pass

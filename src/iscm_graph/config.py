@@ -36,9 +36,15 @@ class Settings:
     store: str = "embedded"
     # Limits of the public endpoint (see SECURITY.md): user queries run in a supervised pool of
     # `query_workers` processes; `query_queue` more may wait, beyond that a query gets 503 at once.
-    query_workers: int = 2
+    # More processes than cores, so that a few clients holding long queries leave lanes for the rest.
+    query_workers: int = 6
     query_queue: int = 16
     query_timeout: float = 10.0          # seconds a query may run before its process is stopped (503)
+    query_memory: int = 1024             # MiB a query process may map beyond its size at start (503)
+    query_slow_after: float = 2.0        # seconds after which a running query drops to a lower CPU priority
+    client_queries: int = 2              # queries one client may have running or waiting; more get 429
+    # addresses or networks of reverse proxies whose X-Forwarded-For names the client (comma-separated)
+    trusted_proxies: str = ""
     max_rows: int = 10000                # result rows (or triples) a query may return; more is refused (422)
     max_body: int = 1024 * 1024          # request body bytes; more is refused (413) before it is read
     max_url: int = 8000                  # request-target characters; more is refused (414)
@@ -106,9 +112,12 @@ def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> 
         if value is not None:
             values[name] = _coerce(name, value, "the command line")
     settings = Settings(**values)
-    for name in ("query_workers", "query_timeout", "max_rows", "max_body", "max_url"):
+    for name in ("query_workers", "query_timeout", "query_memory", "query_slow_after", "client_queries",
+                 "max_rows", "max_body", "max_url"):
         if getattr(settings, name) <= 0:
             raise IscmError(f"setting {name!r}: must be greater than 0, not {getattr(settings, name)}")
     if settings.query_queue < 0:
         raise IscmError(f"setting 'query_queue': must be 0 or more, not {settings.query_queue}")
+    from iscm_graph.query.fairness import parse_networks
+    parse_networks(settings.trusted_proxies)       # a bad entry is named now, not at the first request
     return settings

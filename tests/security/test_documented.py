@@ -9,7 +9,8 @@ from iscm_graph.config import Settings
 from iscm_graph.query.guard import MAX_NESTING
 from iscm_graph.pipeline.untrusted import MAX_FILE_BYTES
 
-LIMITS = ("query_timeout", "max_rows", "query_workers", "query_queue", "max_body", "max_url")
+LIMITS = ("query_timeout", "max_rows", "query_workers", "query_queue", "query_memory", "client_queries",
+          "query_slow_after", "max_body", "max_url")
 
 
 def test_every_limit_is_documented_with_its_default():
@@ -21,7 +22,9 @@ def test_every_limit_is_documented_with_its_default():
         assert float(m.group(1)) == float(defaults[name]), name
     assert f"| {MAX_NESTING} (fixed) |" in text
     assert f"{MAX_FILE_BYTES // (1024 * 1024)} MiB (fixed)" in text
-    for section in ("## Reporting a problem", "## Threat model", "## Limits and their settings"):
+    assert '| `trusted_proxies` | "" (none) |' in text and Settings().trusted_proxies == ""
+    for section in ("## Reporting a problem", "## Threat model", "## Limits and their settings",
+                    "### The memory ceiling's arithmetic"):
         assert section in text
 
 

@@ -21,8 +21,9 @@ def _pool(server) -> dict:
     return requests.get(server.url + "/healthz", timeout=30).json()["query_pool"]
 
 
-def _get(server, query, **kw):
-    return requests.get(server.url + "/sparql", params={"query": query}, headers=JSON, timeout=60, **kw)
+def _get(server, query, address=None, **kw):
+    headers = dict(JSON, **({"X-Forwarded-For": address} if address else {}))
+    return requests.get(server.url + "/sparql", params={"query": query}, headers=headers, timeout=60, **kw)
 
 
 def test_runaway_query_is_stopped_and_others_are_answered_meanwhile(limited):
@@ -130,11 +131,12 @@ def test_url_length_limit(limited):
 
 
 def test_concurrent_queries_beyond_the_bound_get_a_fast_503(built, build_root):
-    """2 processes and no queue, behind 4 web threads: of 8 runaway queries sent at once, 2 run, the
-    kernel holds one more, and the rest are refused at once (while the admitted ones are still
-    running), with Retry-After. (With the shared server's queue of 2, its 4 threads never reach the
-    bound.)"""
-    server = ServerProcess("--source", REPO, "--build-dir", build_root, env={**LIMITS, "ISCM_QUERY_QUEUE": "0"})
+    """2 processes and no queue: of 8 runaway queries sent at once by 8 clients (each its own address
+    behind the trusted proxy, so the cap per client does not apply), 2 run, the kernel holds one
+    more, and the rest are refused at once (while the admitted ones are still running), with
+    Retry-After."""
+    server = ServerProcess("--source", REPO, "--build-dir", build_root,
+                           env={**LIMITS, "ISCM_QUERY_QUEUE": "0", "ISCM_TRUSTED_PROXIES": "127.0.0.1"})
     try:
         _beyond_the_bound(server)
     finally:
@@ -146,15 +148,15 @@ def _beyond_the_bound(limited):
     lock = threading.Lock()
     results = []
 
-    def one():
+    def one(n):
         with lock:
             in_flight["n"] += 1
-        r = _get(limited, RUNAWAY)
+        r = _get(limited, RUNAWAY, f"198.51.100.{n + 1}")
         with lock:
             in_flight["n"] -= 1
             results.append((r, in_flight["n"]))
 
-    threads = [threading.Thread(target=one) for _ in range(8)]
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
     for t in threads:
         t.start()
     for t in threads:

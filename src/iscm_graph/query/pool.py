@@ -8,7 +8,12 @@ Each child arms a SIGALRM with the default action before it evaluates, so a quer
 limit ends its own process, whatever the engine is doing; the supervisor forks a replacement from
 the store it already holds, in milliseconds. When `current` points at a new build the supervisor
 loads it, opens a socket named after the new build id and retires the old children after a grace
-period. A status file (status.json) tells the web workers, and /healthz, what runs.
+period. A status file (status.json) tells the web workers, and /healthz, what runs, and why the
+last query processes ended (the time limit, the memory ceiling, the slow lane, a crash): a web
+worker whose query process vanished reads there what to tell its client.
+
+Beneath the text checks, the supervisor cuts itself off from the network before it loads anything,
+and each query process caps its own memory (query/sandbox.py).
 
 Run as `python -m iscm_graph.query.pool SOCKET_DIR` with the settings in the environment.
 """
@@ -27,6 +32,7 @@ from pathlib import Path
 from iscm_graph.query import wire
 from iscm_graph.build_folder import read_manifest
 from iscm_graph.query.evaluate import evaluate
+from iscm_graph.query.sandbox import cap_memory, isolate_network
 from iscm_graph.query.store import EmbeddedStore
 
 STATUS_FILE = "status.json"
@@ -40,25 +46,59 @@ def socket_path(socket_dir: Path, build_folder: Path) -> Path:
     return Path(socket_dir) / f"q-{digest}.sock"
 
 
-def _child(listener: socket.socket, store: EmbeddedStore, timeout: float) -> None:
+# How a query process ended, told by its exit status (see Supervisor._reap)
+SLOW_LANE_EXIT = 75            # it ran a query past `query_slow_after` at a lower priority: replaced
+MEMORY_EXIT = 76               # Python ran out of memory under the ceiling (pyoxigraph aborts instead)
+
+
+def _child(listener: socket.socket, store: EmbeddedStore, settings) -> None:
     """A query process: answer one connection at a time until killed or told to stop."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)        # never outlive the supervisor
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)         # the default action ends the process
+    cap_memory(settings.query_memory)
     while True:
         conn, _ = listener.accept()
         with conn:
             try:
                 wire.send(conn, {"pid": os.getpid()})
                 request, _ = wire.receive(conn)
-                signal.setitimer(signal.ITIMER_REAL, timeout)
-                header, body = evaluate(store, request)
+                signal.setitimer(signal.ITIMER_REAL, settings.query_timeout)
+                try:
+                    header, body = evaluate(store, request)
+                except MemoryError:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    wire.send(conn, {"status": 503, "message": memory_message(settings.query_memory)})
+                    os._exit(MEMORY_EXIT)
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 wire.send(conn, header, body)
             except (OSError, EOFError, ValueError):
                 signal.setitimer(signal.ITIMER_REAL, 0)   # the client went away; serve the next one
+        # A web worker lowers the priority of a query that runs long (the slow lane); an unprivileged
+        # process cannot raise it again, so it makes way for a fresh one.
+        if os.getpriority(os.PRIO_PROCESS, 0) > 0:
+            os._exit(SLOW_LANE_EXIT)
+
+
+def memory_message(ceiling_mb: int) -> str:
+    return (f"the query needed more than the {ceiling_mb} MiB memory ceiling of a query process "
+            "(the query_memory limit) and was stopped: narrow it (more specific patterns, LIMIT, "
+            "no ORDER BY or DISTINCT over large results) or download the dump")
+
+
+def _ending(status: int) -> str:
+    """Why a query process ended, from its wait status."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig == signal.SIGALRM:
+            return "time"
+        if sig == signal.SIGABRT:       # pyoxigraph (Rust) aborts when an allocation fails
+            return "memory"
+        return "killed" if sig == signal.SIGKILL else f"signal {sig}"
+    code = os.WEXITSTATUS(status)
+    return {MEMORY_EXIT: "memory", SLOW_LANE_EXIT: "slow lane"}.get(code, f"exit {code}")
 
 
 # --- the supervisor --------------------------------------------------------------------------------
@@ -83,6 +123,9 @@ class Supervisor:
         self.settings, self.socket_dir = settings, Path(socket_dir)
         self.generations: list[_Generation] = []
         self.replaced = 0
+        self.ends: dict[str, int] = {}                 # why query processes ended: count per reason
+        self.recent: dict[int, str] = {}               # the last pids that ended, and why
+        self.isolation: tuple[list[str], list[str]] = ([], [])
         self.parent = os.getppid()
         self._dirty = True
 
@@ -97,7 +140,7 @@ class Supervisor:
                 for other in self.generations:
                     if other is not gen:
                         other.listener.close()
-                _child(gen.listener, gen.store, self.settings.query_timeout)
+                _child(gen.listener, gen.store, self.settings)
             finally:
                 os._exit(0)
         gen.children[pid] = time.time()
@@ -118,7 +161,7 @@ class Supervisor:
     def _reap(self) -> None:
         while True:
             try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
@@ -126,6 +169,11 @@ class Supervisor:
             for gen in self.generations:
                 if gen.children.pop(pid, None) is not None:
                     self._dirty = True
+                    reason = _ending(status)
+                    self.ends[reason] = self.ends.get(reason, 0) + 1
+                    self.recent[pid] = reason
+                    while len(self.recent) > 64:
+                        del self.recent[next(iter(self.recent))]
                     if gen.retire_at is None:           # a child died or was killed: replace it
                         self.replaced += 1
                         self._fork(gen)
@@ -151,6 +199,11 @@ class Supervisor:
                   "workers": [{"pid": pid, "started": started} for g in live for pid, started in sorted(g.children.items())],
                   "configured_workers": self.settings.query_workers, "queue": self.settings.query_queue,
                   "timeout_s": self.settings.query_timeout, "max_rows": self.settings.max_rows,
+                  "memory_limit_mb": self.settings.query_memory,
+                  "client_queries": self.settings.client_queries, "slow_after_s": self.settings.query_slow_after,
+                  "memory_hits": self.ends.get("memory", 0), "time_limit_hits": self.ends.get("time", 0),
+                  "ended": dict(sorted(self.ends.items())), "recent_endings": {str(p): r for p, r in self.recent.items()},
+                  "network_isolation": self.isolation[0], "network_isolation_missing": self.isolation[1],
                   "replaced": self.replaced, "updated": time.time()}
         tmp = self.socket_dir / (STATUS_FILE + ".tmp")
         tmp.write_text(json.dumps(status), encoding="utf-8")
@@ -190,7 +243,13 @@ def main(argv: list[str]) -> None:
 
     if len(argv) != 1:
         sys.exit("usage: python -m iscm_graph.query.pool SOCKET_DIR  (settings from ISCM_* / ISCM_CONFIG)")
-    Supervisor(load_settings(), Path(argv[0])).run()
+    # before anything else runs: every query process forked later inherits the isolation
+    isolation = isolate_network()
+    for reason in isolation[1]:
+        print(f"query pool: network isolation layer missing: {reason}", file=sys.stderr, flush=True)
+    supervisor = Supervisor(load_settings(), Path(argv[0]))
+    supervisor.isolation = isolation
+    supervisor.run()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ def create_app(settings=None, query_socket_dir=None) -> Flask:
     from iscm_graph.web.state import BuildHolder
 
     app.extensions["iscm"] = BuildHolder(settings)
+    from iscm_graph.query.fairness import ClientSlots
+    # the slots are shared by every process of this server: they are named after its query socket folder
+    app.extensions["iscm-slots"] = ClientSlots(str(query_socket_dir or settings.build_dir), settings.client_queries)
     if query_socket_dir is not None:
         from iscm_graph.query.client import QueryClient
         app.extensions["iscm-queries"] = QueryClient(settings, query_socket_dir)

@@ -16,6 +16,9 @@ from gunicorn.workers.gthread import ThreadWorker
 
 # gunicorn's own ceiling for the request line; the app's max_url answers below it
 _GUNICORN_MAX_LINE = 8190
+# threads per web worker: a thread waits while its query runs, so there must be threads left for
+# documents and short queries while clients hold long ones (up to query_workers + query_queue)
+_THREADS = 16
 
 
 class PoolProcess:
@@ -105,6 +108,6 @@ def serve(settings, host: str, port: int, workers: int) -> None:
     pool = PoolProcess(settings)
     pool.ensure_running()
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "iscm_graph.web.server.Worker",
-               "threads": 4, "accesslog": "-", "timeout": 60, "graceful_timeout": 5,
+               "threads": _THREADS, "accesslog": "-", "timeout": 60, "graceful_timeout": 5,
                "limit_request_line": _GUNICORN_MAX_LINE}
     _Server(settings, options, pool).run()

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from iscm_graph.errors import QueryError
 from iscm_graph.namespaces import PREFIXES
 from iscm_graph.query.evaluate import evaluate
+from iscm_graph.query.fairness import client_key
 from iscm_graph.query.guard import check_graph_name, check_query
 from iscm_graph.rdf.formats import (FORM, GRAPH_FORMATS, GRAPH_TYPES, HTML, RESULT_TYPES, SPARQL_QUERY,
                                      SPARQL_UPDATE, choose, content_type)
@@ -91,16 +92,22 @@ def endpoint():
            "results_type": choose(request.accept_mimetypes, RESULT_TYPES, explicit),
            "graph_type": choose(request.accept_mimetypes, GRAPH_TYPES, explicit)}
     pool = current_app.extensions.get("iscm-queries")
-    if pool is not None and loaded.store_kind == "embedded":
-        # in a query process, which can be stopped at the time limit
-        header, body = pool.run(loaded.path, job)
-    else:
-        # an external store keeps its own time limit; without a pool (an app embedded elsewhere) the
-        # query runs here, on the same evaluation path with the same row limit
-        header, body = evaluate(loaded.store, job)
+    with current_app.extensions["iscm-slots"].hold(_client()):
+        if pool is not None and loaded.store_kind == "embedded":
+            # in a query process, which can be stopped at the time limit
+            header, body = pool.run(loaded.path, job)
+        else:
+            # an external store keeps its own time limit; without a pool (an app embedded elsewhere)
+            # the query runs here, on the same evaluation path with the same row limit
+            header, body = evaluate(loaded.store, job)
     if header["status"] != 200:
         return error_response(header["status"], header["message"])
     return Response(body, content_type=content_type(header["content_type"]), headers={"Vary": "Accept"})
+
+
+def _client() -> str:
+    settings = current_app.extensions["iscm"].settings
+    return client_key(request.remote_addr, request.headers.getlist("X-Forwarded-For"), settings.trusted_proxies)
 
 
 def _describe_service() -> Response:
