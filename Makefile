@@ -32,17 +32,28 @@ build: $(BIN)/iscm-graph
 	$(BIN)/iscm-graph build
 
 # What the tests need from Debian: Chromium (browser tests), Virtuoso (external store tests),
-# rapper (an independent RDF parser). Installed when missing; CI runs as root.
-SYSTEM_PACKAGES := chromium virtuoso-opensource raptor2-utils
+# rapper (an independent RDF parser), roqet (a SPARQL client, tests/security/test_clients.py).
+# Installed when missing; CI runs as root.
+SYSTEM_PACKAGES := chromium virtuoso-opensource raptor2-utils rasqal-utils
 system-packages:
-	@command -v chromium >/dev/null 2>&1 && command -v virtuoso-t >/dev/null 2>&1 && command -v rapper >/dev/null 2>&1 || \
+	@command -v chromium >/dev/null 2>&1 && command -v virtuoso-t >/dev/null 2>&1 && command -v rapper >/dev/null 2>&1 && \
+	command -v roqet >/dev/null 2>&1 || \
 	{ SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); }
 
-test: $(BIN)/iscm-graph $(RUNTIME)/bin/iscm-graph system-packages
+# Comunica, a SPARQL client from npm (tests/clients/README.md): exactly the tree package-lock.json
+# pins, installed before the tests run (they fetch nothing). Node and npm come from Debian when missing.
+CLIENTS := tests/clients
+$(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || \
+	{ SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends nodejs npm; }
+	cd $(CLIENTS) && npm ci --ignore-scripts --no-audit --no-fund
+
+test: $(BIN)/iscm-graph $(RUNTIME)/bin/iscm-graph system-packages $(CLIENTS)/node_modules/.package-lock.json
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
 	$(RUNTIME)/bin/pip install --quiet --no-deps --force-reinstall .
 	ISCM_RUNTIME_VENV=$(CURDIR)/$(RUNTIME) $(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) $(RUNTIME) build
+	rm -rf $(VENV) $(RUNTIME) build $(CLIENTS)/node_modules

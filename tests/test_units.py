@@ -108,6 +108,29 @@ def test_choose_for_results(header, explicit, expected):
     assert formats.choose(_accept(header), formats.RESULT_TYPES, explicit) == expected
 
 
+@pytest.mark.parametrize("header,explicit,expected", [
+    # (SELECT, ASK, CONSTRUCT/DESCRIBE)
+    ("", None, ("application/sparql-results+json", "application/sparql-results+json", "text/turtle")),
+    ("application/sparql-results+xml", None,                  # roqet: every form asks for SPARQL XML results
+     ("application/sparql-results+xml", "application/sparql-results+xml", "text/turtle")),
+    ("text/csv", None, ("text/csv", "application/sparql-results+json", "text/turtle")),   # an ASK has no CSV
+    ("application/rdf+xml", None, ("application/sparql-results+json",) * 2 + ("application/rdf+xml",)),
+    ("application/sparql-results+json, text/turtle;q=0", None,   # a refused default: the next format
+     ("application/sparql-results+json",) * 2 + ("application/ld+json",)),
+    ("application/sparql-results+json, */*;q=0", None, ("application/sparql-results+json",) * 2 + (None,)),
+    ("image/png", None, (None, None, None)),                    # nothing this endpoint writes: 406
+    ("application/rdf+xml", "xml", ("application/sparql-results+xml",) * 2 + ("application/rdf+xml",)),
+    ("*/*", "json", ("application/sparql-results+json",) * 2 + ("application/ld+json",)),
+    ("*/*", "csv", ("text/csv", "application/sparql-results+json", "text/turtle")),
+    ("*/*", "ttl", ("application/sparql-results+json",) * 2 + ("text/turtle",)),
+    ("text/turtle", "application/x-nonsense", (None, None, None)),
+    ("text/turtle", "somethingelse", ("application/sparql-results+json",) * 2 + ("text/turtle",)),
+])
+def test_query_media_types(header, explicit, expected):
+    chosen = formats.query_media_types(_accept(header), explicit)
+    assert (chosen["results_type"], chosen["boolean_type"], chosen["graph_type"]) == expected
+
+
 def test_the_format_table_follows_the_engine():
     import pyoxigraph as ox
     for fmt in formats.GRAPH_FORMATS + formats.RESULT_FORMATS:

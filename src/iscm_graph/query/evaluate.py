@@ -10,7 +10,7 @@ import json
 import pyoxigraph as ox
 
 from iscm_graph.errors import QueryError
-from iscm_graph.rdf.formats import GRAPH_TYPES, RESULT_TYPES, by_media_type
+from iscm_graph.rdf.formats import BOOLEAN_TYPES, GRAPH_TYPES, RESULT_TYPES, by_media_type
 
 
 def _term_json(term) -> dict:
@@ -40,7 +40,8 @@ def evaluate(store, request: dict) -> tuple[dict, bytes]:
     """Run one query as the protocol asks, on any store of the store interface (the embedded one in
     a query process, a remote one in the web process); return a reply header and the serialised
     body. `request` holds the query, the dataset (`default_graphs`, `named_graphs`), `base_iri`,
-    `max_rows` and the media types chosen for results (`results_type`) and graphs (`graph_type`)."""
+    `max_rows` and the media types chosen for each query form: SELECT (`results_type`), ASK
+    (`boolean_type`, else `results_type`) and graphs (`graph_type`)."""
     max_rows = request["max_rows"]
     try:
         results = store.query(request["query"], default_graphs=request.get("default_graphs") or None,
@@ -56,12 +57,15 @@ def evaluate(store, request: dict) -> tuple[dict, bytes]:
             if fmt.quads:
                 triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
             return {"status": 200, "content_type": media_type}, ox.serialize(triples, format=fmt.engine)
+        if isinstance(results, ox.QueryBoolean):
+            media_type = request.get("boolean_type", request.get("results_type"))
+            if media_type is None:
+                return {"status": 406, "message": "no acceptable result format; offered: " + ", ".join(BOOLEAN_TYPES)}, b""
+            return {"status": 200, "content_type": media_type}, results.serialize(format=by_media_type(media_type).engine)
         media_type = request.get("results_type")
         if media_type is None:
             return {"status": 406, "message": "no acceptable result format; offered: " + ", ".join(RESULT_TYPES)}, b""
         writer = by_media_type(media_type).engine
-        if isinstance(results, ox.QueryBoolean):
-            return {"status": 200, "content_type": media_type}, results.serialize(format=writer)
         # Rows are counted before anything is written, so an over-long result is refused, never cut.
         names = [v.value for v in results.variables]
         rows = list(itertools.islice(results, max_rows + 1))

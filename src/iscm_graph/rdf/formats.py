@@ -142,3 +142,71 @@ def choose(accept, offered: list[str], explicit: str | None = None) -> str | Non
     if not accept or not list(accept.values()):
         return offered[0]
     return accept.best_match(offered)
+
+
+# --- /sparql: one media type per query form ---------------------------------------------------------
+# The web worker chooses before the query runs, so it does not know the form: it chooses for each.
+# A SELECT takes any results format; an ASK only those that carry a boolean (the CSV and TSV results
+# formats define none, and clients read pyoxigraph's bare `true` as a table); a CONSTRUCT or DESCRIBE
+# any RDF format. The first of each list is the form's default, what a request without Accept gets:
+# SPARQL JSON results, and Turtle for graphs (Fuseki's default RDF format too; Fuseki falls back to
+# SPARQL XML results). No RDF format would let roqet 0.9.33 (Debian's rasqal-utils) parse a graph
+# it asked for with -p: rasqal's protocol client reads every answer as SPARQL XML results, whatever
+# its Content-Type (Turtle gives it an XML parse error, RDF/XML zero rows). roqet reads an
+# endpoint's graphs as a data source (`roqet -D URL`), and raptor asks for RDF formats then.
+BOOLEAN_TYPES = [mt for f in RESULT_FORMATS if f.name in ("json", "xml") for mt in f.media_types]
+# Words of `format=` that mean an RDF format in a graph query: SPARQLWrapper sends format=xml and
+# format=json with CONSTRUCT and DESCRIBE and reads RDF/XML and JSON-LD back.
+_GRAPH_READINGS = {"xml": "rdfxml", "json": "jsonld"}
+
+
+def query_media_types(accept, explicit: str | None = None) -> dict[str, str | None]:
+    """The media type of a /sparql answer for each query form: `results_type` (SELECT),
+    `boolean_type` (ASK), `graph_type` (CONSTRUCT, DESCRIBE); None means 406.
+
+    The fallback rule: when the Accept header (or `format=`) names only formats of another query
+    form, the answer takes this form's default, what a request without Accept gets, instead of 406.
+    Clients send one Accept for every query: roqet asks for SPARQL XML results alone, rdflib's
+    SPARQLStore for results formats alone (returnFormat json, csv, tsv) or for RDF/XML alone
+    (returnFormat application/rdf+xml). An Accept naming nothing this endpoint writes (image/png)
+    still gets 406."""
+    return {"results_type": _for_query_form(accept, explicit, RESULT_TYPES),
+            "boolean_type": _for_query_form(accept, explicit, BOOLEAN_TYPES),
+            "graph_type": _for_query_form(accept, explicit, GRAPH_TYPES, _GRAPH_READINGS)}
+
+
+def _for_query_form(accept, explicit, offered: list[str], readings: dict[str, str] | None = None) -> str | None:
+    if explicit:
+        word = explicit.lower()
+        mt = graph_format(readings[word]).media_type if readings and word in readings else _media_type_of_word(word)
+        if mt in offered:
+            return mt
+        if mt in _BY_MEDIA_TYPE:
+            return _default(accept, offered)     # a format of another query form
+        if mt is not None:
+            return None                          # a media type this endpoint never writes
+        # an unknown word: Accept decides
+    if not accept or not list(accept.values()):
+        return offered[0]
+    best = accept.best_match(offered)
+    if best is None and any(_bare(value) in _BY_MEDIA_TYPE for value, q in accept if q > 0):
+        return _default(accept, offered)
+    return best
+
+
+def _bare(value: str) -> str:
+    return value.split(";")[0].strip().lower()
+
+
+def _default(accept, offered: list[str]) -> str | None:
+    """The form's default, unless the client refused that format (q=0, under any of its media types
+    or a range): then the next format."""
+    ranges = [_bare(value) for value, q in accept if q <= 0] if accept else []
+
+    def refused(mt: str) -> bool:
+        return any(r == "*/*" or r == mt or (r.endswith("/*") and mt.startswith(r[:-1])) for r in ranges)
+
+    for mt in offered:
+        if not any(refused(other) for other in _BY_MEDIA_TYPE[mt].media_types):
+            return mt
+    return None

@@ -8,8 +8,8 @@ from iscm_graph.namespaces import PREFIXES
 from iscm_graph.query.evaluate import evaluate
 from iscm_graph.query.fairness import client_key
 from iscm_graph.query.guard import check_graph_name, check_query
-from iscm_graph.rdf.formats import (FORM, GRAPH_FORMATS, GRAPH_TYPES, HTML, RESULT_TYPES, SPARQL_QUERY,
-                                     SPARQL_UPDATE, choose, content_type)
+from iscm_graph.rdf.formats import (FORM, GRAPH_FORMATS, HTML, SPARQL_QUERY, SPARQL_UPDATE, choose, content_type,
+                                     query_media_types)
 from iscm_graph.web.common import build, public_base
 from iscm_graph.web.errors import error_response
 from iscm_graph.web.service import service_description
@@ -89,8 +89,7 @@ def endpoint():
     explicit = request.values.get("format")
     job = {"query": query, "default_graphs": defaults, "named_graphs": named,
            "base_iri": public_base() + "/sparql", "max_rows": current_app.extensions["iscm"].settings.max_rows,
-           "results_type": choose(request.accept_mimetypes, RESULT_TYPES, explicit),
-           "graph_type": choose(request.accept_mimetypes, GRAPH_TYPES, explicit)}
+           **query_media_types(request.accept_mimetypes, explicit)}
     pool = current_app.extensions.get("iscm-queries")
     with current_app.extensions["iscm-slots"].hold(_client()):
         if pool is not None and loaded.store_kind == "embedded":
