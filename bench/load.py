@@ -1,10 +1,10 @@
 """Bounded load and soak of this server on loopback (a benchmark, not a test).
 
-Load, in three phases of `--seconds` each, `--clients` normal clients mixing catalogue queries
+Load, in four phases of `--seconds` each, `--clients` normal clients mixing catalogue queries
 (each text made unique) and entity documents (Turtle, JSON-LD, HTML), each client with an address
-of its own: with no attackers; with two runaway hogs (clients keeping as many queries at the time
+of its own: with no attackers (cold caches); with two runaway hogs (clients keeping as many queries at the time
 limit running as the per-client limit allows); with two memory hogs (the same, with queries that
-grow until the memory ceiling stops them). Every answer is classified: expected (200 for queries and
+grow until the memory ceiling stops them); with no attackers again (warm caches). Every answer is classified: expected (200 for queries and
 documents, 503 "time limit" or "memory ceiling" for the attacks) or unexpected (anything else,
 connection errors included), with p50/p99 per kind and the peak memory of the whole process tree
 (gunicorn master and workers, query supervisor and query processes). Soak: `--soak-clients` for
@@ -143,7 +143,10 @@ def tally_table(tally: Tally, seconds: float) -> list[str]:
     return lines
 
 
-PHASES = (("attacks off", ()), ("runaway hogs", ("runaway", "runaway")), ("memory hogs", ("memory", "memory")))
+# attacks off twice: first with cold caches (each document's first render), last with warm ones,
+# the fair comparison for the phases with attacks between them
+PHASES = (("attacks off, cold caches", ()), ("runaway hogs", ("runaway", "runaway")),
+          ("memory hogs", ("memory", "memory")), ("attacks off, warm caches", ()))
 
 
 def main():

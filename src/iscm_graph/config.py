@@ -38,7 +38,9 @@ class Settings:
     # `query_workers` processes; `query_queue` more may wait, beyond that a query gets 503 at once.
     # More processes than cores, so that a few clients holding long queries leave lanes for the rest.
     query_workers: int = 6
-    query_queue: int = 16
+    # as many as the default web threads (2 workers x 16) can send: the threads, not the queue, are
+    # the bound under heavy but honest load; the queue refuses only floods beyond them
+    query_queue: int = 32
     query_timeout: float = 10.0          # seconds a query may run before its process is stopped (503)
     query_memory: int = 1024             # MiB a query process may map beyond its size at start (503)
     query_slow_after: float = 2.0        # seconds after which a running query drops to a lower CPU priority
