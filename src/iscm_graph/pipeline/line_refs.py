@@ -142,7 +142,9 @@ def line_graph(path: Path, source: Graph, texts: dict[str, Path]) -> Graph:
 
 
 def line_graphs(folder: Path, graphs: dict, texts_dir: Path) -> list[tuple[Path, Graph]]:
-    if not folder.is_dir():
+    """The line graphs of a source folder; none when it has no lines files or no texts folder at all
+    (a folder of data alone cannot be checked against texts it does not carry)."""
+    if not folder.is_dir() or not texts_dir.is_dir():
         return []
     texts = text_files(texts_dir)
     out = []
