@@ -151,7 +151,8 @@ ALLOWED_DEPRECATED = {(INFERRED, str(ISCM.isTerritory))}
 DERIVED = {str(ISCM.hasMember), str(ISCM.memberOf), ORG_NS + "hasMember", ORG_NS + "memberOf",
            str(ISCM.hasSecretariat), str(ISCM.secretariatOf)}
 # annotation properties that annotate (labels, tooling marks, the kinds' link to their class)
-ANNOTATIONS = {ISCM.comparedAcrossSources, ISCM.attributionRequired, ISCM.sourceLabel, ISCM.kindClass}
+ANNOTATIONS = {ISCM.comparedAcrossSources, ISCM.comparedWith, ISCM.attributionRequired, ISCM.sourceLabel,
+               ISCM.kindClass}
 
 
 def deprecated_uses(quads) -> set[tuple[str, str]]:
@@ -168,9 +169,10 @@ def derived_outside_inferred(quads) -> set[tuple[str, str]]:
 
 def class_misuses(quads) -> set[tuple[str, str, str, str]]:
     """Statements of data graphs about an ontology class, or naming one other than by rdf:type (or the
-    kinds' iscm:kindClass): kinds are said of their iscm:ActorKind concepts."""
+    kinds' iscm:kindClass, or rdf:object of the reified copy of an rdf:type statement that carries its
+    line reference): kinds are said of their iscm:ActorKind concepts."""
     names = {str(c) for c in CLASSES}
-    ok = {str(RDF.type), str(ISCM.kindClass)}
+    ok = {str(RDF.type), str(ISCM.kindClass), str(RDF.object)}
     return {(s, p, o, g) for s, p, o, g in quads
             if g != ONTOLOGY_GRAPH and (s in names or (o in names and p not in ok))}
 

@@ -3,6 +3,8 @@ sources that is then deleted, it still serves the shapes, the API, every catalog
 dataset description; the same folder copied elsewhere serves byte-identical answers."""
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 
 import pytest
@@ -53,6 +55,13 @@ def test_the_build_holds_what_is_served(release):
                  "context.jsonld", "dumps/dataset.nq.gz", "dumps/dataset.trig.gz", "dumps/dataset.ttl.gz"):
         assert (folder / name).is_file(), name
     assert sorted(p.stem for p in (folder / "queries").glob("*.rq")) == QUERIES
+    # the source texts the line references cite, byte for byte and listed in the manifest
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for text in sorted((REPO / "sources").glob("[0-9][0-9][0-9]_*.txt")):
+        copy = folder / "sources" / f"{text.name[:3]}.txt"
+        assert copy.read_bytes() == text.read_bytes(), text.name
+        assert manifest["files"][f"sources/{copy.name}"] == hashlib.sha256(text.read_bytes()).hexdigest()
+        assert manifest["texts"][text.name[:3]] == text.name
 
 
 def test_shapes_come_from_the_build(served):
@@ -99,7 +108,7 @@ def _routes() -> list[tuple[str, str]]:
               ("/doc/mechanism/budapest-process", "application/ld+json"), ("/doc/state/egy", "application/n-quads"),
               ("/graph/source/000", "application/trig"), ("/browse/mechanisms", "text/html"),
               ("/search?q=colombo", "text/html"), ("/charts", "text/html"), ("/download/dataset.nq.gz", "*/*"),
-              ("/download/dataset.ttl.gz", "*/*"),
+              ("/download/dataset.ttl.gz", "*/*"), ("/source/000.txt", "*/*"), ("/source/001.html", "text/html"),
               ("/sparql?query=SELECT%20%3Fm%20%3Fl%20%7B%20%3Fm%20a%20iscm%3AConsultationMechanism%20%3B%20skos%3AprefLabel%20%3Fl%20%7D%20ORDER%20BY%20%3Fm%20%3Fl",
                "application/sparql-results+json")]
     return routes + [(f"/api/{name}", "application/json") for name in QUERIES]

@@ -11,6 +11,7 @@ Layout::
     <build_dir>/builds/<id>/shapes.ttl        the SHACL shapes the data was validated against
     <build_dir>/builds/<id>/context.jsonld    the JSON-LD @context every JSON-LD document uses
     <build_dir>/builds/<id>/queries/*.rq      the catalogue of competency questions
+    <build_dir>/builds/<id>/sources/000.txt   the source documents' texts the line references cite
     <build_dir>/builds/<id>/manifest.json     counts per graph, hashes of every file and input, timings
     <build_dir>/builds/<id>/validation.json   the validation report (warnings)
 """
@@ -29,6 +30,7 @@ DESCRIPTION = "description.ttl"
 SHAPES = "shapes.ttl"
 CONTEXT = "context.jsonld"
 QUERIES = "queries"
+SOURCES = "sources"
 DUMPS = "dumps"
 # the gzipped dumps every build writes: file name -> format (rdf/formats.py)
 DUMP_FILES = {"dataset.nq.gz": graph_format("nq"), "dataset.trig.gz": graph_format("trig"),
@@ -44,3 +46,14 @@ def current_build(settings) -> Path:
 
 def read_manifest(path: Path) -> dict:
     return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+
+
+def source_texts(path: Path, manifest: dict) -> dict[str, Path]:
+    """The texts a build carries: code (`000`) -> file. The list is the manifest's (files the build
+    wrote and hashed), so a name asked for is looked up, never joined to a path."""
+    out = {}
+    for name in manifest.get("files", {}):
+        folder, _, file = name.partition("/")
+        if folder == SOURCES and len(file) == 7 and file.endswith(".txt") and file[:3].isdigit():
+            out[file[:3]] = path / SOURCES / file
+    return out

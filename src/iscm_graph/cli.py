@@ -162,9 +162,9 @@ def query(ctx, query_or_file, fmt, params):
 @click.pass_context
 @handle_errors
 def conflicts(ctx, fmt):
-    """List every disagreement between sources (subject, property, each value with its graph)."""
+    """List every disagreement between sources and within one: names, documents, lines (JSON keeps IRIs)."""
     from iscm_graph.build_folder import current_build
-    from iscm_graph.reports.conflicts import find_conflicts
+    from iscm_graph.reports.conflicts import context, find_conflicts, render_conflicts
     from iscm_graph.query.store import EmbeddedStore
 
     store = EmbeddedStore.from_build(current_build(_settings(ctx)))
@@ -172,12 +172,7 @@ def conflicts(ctx, fmt):
     if fmt == "json":
         click.echo(json.dumps([c.as_dict() for c in found], ensure_ascii=False, indent=2))
         return
-    for c in found:
-        click.echo(f"{c.label or c.subject}  <{c.subject}>")
-        click.echo(f"  {c.property}")
-        for value, graphs in c.values:
-            click.echo(f"    {value!s:<40} {', '.join(graphs)}")
-    click.echo(f"{len(found)} disagreement(s) between sources.")
+    click.echo(render_conflicts(found, *context(store)))
 
 
 @main.command()

@@ -9,6 +9,7 @@ from typing import Callable
 
 from iscm_graph.pipeline.check import check
 from iscm_graph.pipeline.validate import Report
+from iscm_graph.pipeline.line_refs import text_files
 from iscm_graph.pipeline.write import build_lock, write_build
 
 Progress = Callable[[str], None]
@@ -61,6 +62,7 @@ def run_build(settings, progress: Progress = lambda msg: None) -> BuildResult:
     with timer.step("write", "[4/4] writing the build"), build_lock(Path(settings.build_dir)):
         timings["total"] = round(time.perf_counter() - started, 3)
         result.path = write_build(settings, sources.files + sources.texts, graphs, sources.shapes,
-                                  sources.ontology, result.graph_counts, checked.report, timings)
+                                  sources.ontology, result.graph_counts, checked.report, timings,
+                                  text_files(settings.texts_dir) if settings.texts_dir.is_dir() else {})
     timings["total"] = round(time.perf_counter() - started, 3)
     return result

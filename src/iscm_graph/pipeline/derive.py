@@ -2,7 +2,8 @@
 
 `derive` applies the membership rules (`iscm:MembershipRule`: a mechanism whose membership is by
 definition that of a body) and states the direct `iscm:hasMember` / `iscm:memberOf` links of current
-members; it states the direct `iscm:hasSecretariat` / `iscm:secretariatOf` links of the secretariat
+members (states only; organisations that are members do not count), `iscm:hasChair` for current
+chairs and co-chairs and `iscm:hasObserver` for current observer organisations; it states the direct `iscm:hasSecretariat` / `iscm:secretariatOf` links of the secretariat
 arrangements, and `iscm:isTerritory true` (deprecated, kept for older queries) for every
 `iscm:Territory`. Its output goes to the inferred graph only, each derived membership pointing at its
 rule and the membership it comes from.
@@ -16,7 +17,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import ORG, PROV, RDF, TIME, XSD
 
 from iscm_graph.errors import DataError
-from iscm_graph.namespaces import ID, ISCM
+from iscm_graph.namespaces import ID, ISCM, STATE
 from iscm_graph.pipeline.membership_lists import ROLES
 
 
@@ -149,10 +150,15 @@ def derive(union: Graph, today: dt.date) -> Graph:
         if not _period(everything, node).covers(today):
             continue
         key = (everything.value(node, ORG.organization), everything.value(node, ORG.member))
-        if role == ROLES["member"]:
+        is_state = str(key[1]).startswith(str(STATE))
+        if role == ROLES["member"] and is_state:
             current[key] = node
         elif role == ROLES["suspended"]:
             suspended.add(key)
+        elif role in (ROLES["chair"], ROLES["co-chair"]) and key[0] is not None:
+            out.add((key[0], ISCM.hasChair, key[1]))
+        elif role == ROLES["observer"] and not is_state and key[0] is not None:
+            out.add((key[0], ISCM.hasObserver, key[1]))
     counts: dict = {}
     for (org, state) in current:
         if (org, state) in suspended or org is None or state is None:

@@ -21,7 +21,9 @@ from iscm_graph.errors import DataError
 from iscm_graph.namespaces import GRAPH, ID, ISCM, PREFIXES, SCHEMA, STATE
 
 ROLES = {name: ID[f"concept/role-{name}"] for name in
-         ("member", "associate-member", "observer", "partner", "suspended")}
+         ("member", "associate-member", "observer", "partner", "suspended", "chair", "co-chair")}
+CHAIR_TYPES = {"rotating": ID["concept/rotating-chair"], "permanent": ID["concept/permanent-chair"]}
+MEMBER_KINDS = ("orgn:", "body:", "comm:")
 UN = ID["organization/united-nations"]
 UN_GRAPH = GRAPH["curated/members/united-nations"]
 _DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
@@ -116,17 +118,27 @@ def _interval(g: Graph, start: str, end: str, where: str) -> BNode:
     return interval
 
 
-def _membership(g, org, state_code, role, start, end, source_node, note, where, slug) -> URIRef:
-    code = state_code.strip().upper()
+def _member(value: str, where: str) -> tuple[URIRef, str]:
+    """A state (ISO 3166-1 alpha-3) or an organisation (orgn:, body:, comm: CURIE), and its key."""
+    value = value.strip()
+    if value.startswith(MEMBER_KINDS):
+        return _expand(value, where), value.replace(":", "-")
+    code = value.upper()
     if pycountry.countries.get(alpha_3=code) is None:
-        raise DataError(f"{where}: {state_code!r} is not an ISO 3166-1 alpha-3 code")
+        raise DataError(f"{where}: {value!r} is not an ISO 3166-1 alpha-3 code nor an organisation "
+                        "(orgn:, body:, comm:)")
+    return STATE[code.lower()], code.lower()
+
+
+def _membership(g, org, state_code, role, start, end, source_node, note, where, slug) -> URIRef:
+    member, code = _member(state_code, where)
     if role not in ROLES:
         raise DataError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
-    node = ID[f"membership/{slug}/{code.lower()}-{role}" + (f"-{start[:4]}" if start else "")]
+    node = ID[f"membership/{slug}/{code}-{role}" + (f"-{start[:4]}" if start else "")]
     if (node, RDF.type, ORG.Membership) in g:
-        raise DataError(f"{where}: {code} has two {role} rows starting {start or '(unknown)'}")
+        raise DataError(f"{where}: {code.upper()} has two {role} rows starting {start or '(unknown)'}")
     g.add((node, RDF.type, ORG.Membership))
-    g.add((node, ORG.member, STATE[code.lower()]))
+    g.add((node, ORG.member, member))
     g.add((node, ORG.organization, org))
     g.add((node, ORG.role, ROLES[role]))
     g.add((node, ORG.memberDuring, _interval(g, start, end, where)))
@@ -134,6 +146,16 @@ def _membership(g, org, state_code, role, start, end, source_node, note, where, 
     if note:
         g.add((node, SKOS.note, Literal(note, lang="en")))
     return node
+
+
+def _header_fields(comments: list[str]) -> list[tuple[str, str]]:
+    """`# name: value` lines of a list file (organization, note, chair-type, count-difference)."""
+    out = []
+    for c in comments:
+        name, sep, value = c.lstrip("# ").partition(":")
+        if sep and name.strip() in ("chair-type", "count-difference"):
+            out.append((name.strip(), value.strip()))
+    return out
 
 
 def list_graphs(folder: Path) -> list[tuple[Path, Graph]]:
@@ -153,15 +175,30 @@ def list_graphs(folder: Path) -> list[tuple[Path, Graph]]:
         g.add((iri, RDF.type, ISCM.SourceGraph))
         g.add((iri, DCTERMS.description, Literal(f"Membership list of {org} ({path.name}).", lang="en")))
         used = set()
-        for lineno, row in rows:
-            where = f"{path}:{lineno}"
-            key = (row.get("source") or "").strip()
+
+        def cite(key: str, where: str) -> None:
             if key not in sources:
                 raise DataError(f"{where}: source {key!r} is not in sources*.csv")
-            node = _source_node(g, key, sources[key])
             if key not in used:
                 used.add(key)
                 g.add((iri, PROV.wasDerivedFrom, URIRef(sources[key]["url"])))
+
+        for name, value in _header_fields(comments):
+            where = f"{path}: '# {name}:'"
+            if name == "chair-type":
+                kind, _, key = value.partition(";")
+                kind, key = kind.strip(), key.strip().removeprefix("source:").strip()
+                if kind not in CHAIR_TYPES:
+                    raise DataError(f"{where} must be 'rotating' or 'permanent', then '; source: ID'")
+                cite(key, where)
+                g.add((org, ISCM.chairType, CHAIR_TYPES[kind]))
+            elif name == "count-difference":
+                g.add((org, ISCM.countDifferenceReason, Literal(value, lang="en")))
+        for lineno, row in rows:
+            where = f"{path}:{lineno}"
+            key = (row.get("source") or "").strip()
+            cite(key, where)
+            node = _source_node(g, key, sources[key])
             _membership(g, org, row.get("state") or "", (row.get("role") or "").strip(),
                         (row.get("start") or "").strip(), (row.get("end") or "").strip(), node,
                         (row.get("note") or "").strip(), where, path.stem)

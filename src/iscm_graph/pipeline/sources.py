@@ -9,6 +9,7 @@ from rdflib import Graph, URIRef
 
 from iscm_graph.errors import DataError
 from iscm_graph.namespaces import ONTOLOGY_GRAPH
+from iscm_graph.pipeline.line_refs import line_graphs
 from iscm_graph.pipeline.membership_lists import list_graphs, un_membership_graph
 from iscm_graph.pipeline.rdf_files import read_data_file, read_turtle_folder
 from iscm_graph.pipeline.states import read_un_lists, states_graph
@@ -47,8 +48,8 @@ def load_files(paths: list[Path], sources: Sources) -> None:
 
 
 def _load_data_folder(settings, sources: Sources) -> None:
-    """The data folder's files, the generated graphs (ISO 3166-1 states, UN and list memberships)
-    and the source texts."""
+    """The data folder's files, the generated graphs (ISO 3166-1 states, UN and list memberships,
+    the line references of the source graphs) and the source texts."""
     data = sorted(p for p in settings.data_dir.rglob("*") if p.suffix.lower() in FORMATS)
     if not data:
         raise DataError(f"{settings.data_dir}: no .trig data files")
@@ -59,6 +60,8 @@ def _load_data_folder(settings, sources: Sources) -> None:
                  (str(curated / "un-members.csv"), un_membership_graph(curated, members, observers))]
     generated += [(str(path), g) for path, g in list_graphs(settings.data_dir / "memberships")]
     sources.texts = sorted(settings.texts_dir.glob("*.txt")) if settings.texts_dir.is_dir() else []
+    generated += [(str(path), g) for path, g in
+                  line_graphs(settings.data_dir / "sources" / "lines", sources.graphs, settings.texts_dir)]
     for origin, g in generated:
         sources.graphs[g.identifier] = g
         if not origin.startswith("("):

@@ -94,6 +94,14 @@ def write_served_files(folder: Path, shapes: Graph, ontology: Graph, queries_dir
         shutil.copyfile(path, folder / bf.QUERIES / path.name)
 
 
+def write_texts(folder: Path, texts: dict[str, Path]) -> None:
+    """The source documents' texts, byte for byte, as `sources/{code}.txt`: served at
+    /source/{code}.txt and .html, the targets of the line references (pipeline/line_refs.py)."""
+    (folder / bf.SOURCES).mkdir()
+    for code, path in sorted(texts.items()):
+        shutil.copyfile(path, folder / bf.SOURCES / f"{code}.txt")
+
+
 def write_release_files(folder: Path, manifest: dict, shapes: Graph, ontology: Graph, queries_dir: Path) -> None:
     """Everything a build folder holds beside `dataset.nq`: the dumps, the served files and the
     dataset description (whose statistics are queried from the dataset just written)."""
@@ -112,8 +120,9 @@ def _input_name(path: Path, source_dir: Path) -> str:
 
 
 def write_build(settings, inputs: list[Path], graphs: list[Graph], shapes: Graph, ontology: Graph,
-                graph_counts: dict[str, int], report, timings: dict) -> Path:
-    """Write a conforming build and make it current; returns its folder."""
+                graph_counts: dict[str, int], report, timings: dict, texts: dict[str, Path] | None = None) -> Path:
+    """Write a conforming build and make it current; returns its folder. `texts` (code -> file) are
+    the source texts the build carries."""
     root = Path(settings.build_dir)
     (root / "builds").mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "builds"))
@@ -134,6 +143,8 @@ def write_build(settings, inputs: list[Path], graphs: list[Graph], shapes: Graph
             "timings_s": timings,
         }
         write_release_files(staging, manifest, shapes, ontology, settings.queries_dir)
+        write_texts(staging, texts or {})
+        manifest["texts"] = {code: path.name for code, path in sorted((texts or {}).items())}
         manifest["files"] = {str(p.relative_to(staging)): _sha256(p)
                              for p in sorted(staging.rglob("*")) if p.is_file()}
         manifest["inputs"] = {_input_name(p, settings.source_dir): _sha256(p) for p in inputs}

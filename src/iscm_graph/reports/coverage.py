@@ -18,6 +18,7 @@ SELECT ?m ?role (COUNT(DISTINCT ?s) AS ?n) WHERE {
 } GROUP BY ?m ?role"""
 _RULES = """SELECT ?m ?body WHERE { ?r a iscm:MembershipRule ; iscm:ruleFor ?m ; iscm:membershipOf ?b .
             ?b skos:altLabel ?body FILTER (LANG(?body) = "en") }"""
+_REASONS = """SELECT ?m ?reason WHERE { ?m a iscm:ConsultationMechanism ; iscm:countDifferenceReason ?reason }"""
 _UNLISTED_STATES = """
 SELECT ?s ?label WHERE {
   ?s a iscm:State ; skos:prefLabel ?label FILTER (LANG(?label) = "en")
@@ -33,6 +34,7 @@ class CoverageRow:
     listed: int = 0
     other_roles: dict[str, int] = field(default_factory=dict)
     derived_from: str = ""
+    reason: str = ""              # why the listed members differ from a declared count (the data says)
 
     @property
     def status(self) -> str:
@@ -62,7 +64,10 @@ def membership_coverage(store) -> tuple[list[CoverageRow], list[tuple[str, str]]
     for r in store.query(_OTHER_ROLES):
         rows[_v(r["m"])].other_roles[_v(r["role"])] = int(_v(r["n"]))
     for r in store.query(_RULES):
-        rows[_v(r["m"])].derived_from = _v(r["body"])
+        row = rows[_v(r["m"])]
+        row.derived_from = " + ".join(sorted({*filter(None, row.derived_from.split(" + ")), _v(r["body"])}))
+    for r in store.query(_REASONS):
+        rows[_v(r["m"])].reason = _v(r["reason"])
     unlisted = [(_v(r["s"]), _v(r["label"])) for r in store.query(_UNLISTED_STATES)]
     ordered = sorted(rows.values(), key=lambda row: (row.status != "differs", row.status, row.label.lower()))
     for row in ordered:
@@ -88,6 +93,10 @@ def render_coverage(rows: list[CoverageRow], unlisted: list[tuple[str, str]]) ->
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("matches", "differs", "no list")}
     lines.append(f"{len(rows)} mechanisms: {counts['matches']} match their declared count, "
                  f"{counts['differs']} differ, {counts['no list']} have no member list.")
+    lines.append("Why the lists differ from the declared counts (or have none):")
+    for r in rows:
+        if r.status != "matches":
+            lines.append(f"  {r.label}: {r.reason or 'no reason recorded'}")
     lines.append(f"{len(unlisted)} UN member or observer states are in no mechanism other than the GFMD"
                  + (": " + ", ".join(label for _, label in unlisted) if unlisted else "."))
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from flask import current_app, request
 MAX_BYTES = 64 * 1024 * 1024      # per worker process
 MAX_ENTRY = 2 * 1024 * 1024       # bigger answers (dumps, whole graphs) are not kept
 CACHED_PREFIXES = ("/sparql", "/doc/", "/api/", "/browse", "/search", "/charts", "/graph/", "/ontology",
-                   "/shapes", "/.well-known/", "/context.jsonld")
+                   "/shapes", "/.well-known/", "/context.jsonld", "/source/")
 _KEY = "iscm.cache_key"
 
 

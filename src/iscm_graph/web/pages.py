@@ -1,6 +1,7 @@
 """HTML views of resources and graphs: English and Arabic side by side, provenance per statement."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from flask import render_template
@@ -8,8 +9,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from iscm_graph.namespaces import BASE, ISCM, PREFIXES
+from iscm_graph.rdf.terms import to_rdflib
 
 ONTOLOGY_NS = str(ISCM)
+TEXT_BASE = BASE + "source/"
+_LINE_IRI = re.compile(r"^(?P<code>\d{3})\.txt#line=(?P<a>\d+),(?P<b>\d+)$")
 
 
 def local_href(iri: str) -> str | None:
@@ -23,6 +27,19 @@ def local_href(iri: str) -> str | None:
     if iri == BASE + "ontology" or iri.startswith(BASE + "ontology/"):
         return "/ontology.html"          # the ontology, its modules and their versions
     return None
+
+
+def line_href(iri: str) -> tuple[str, str] | None:
+    """The HTML anchor of an RFC 5147 line IRI of a served text, and its label:
+    `…/source/000.txt#line=152,153` -> (`/source/000.html#line-153`, `000: 153`)."""
+    if not iri.startswith(TEXT_BASE):
+        return None
+    m = _LINE_IRI.match(iri[len(TEXT_BASE):])
+    if not m or int(m["b"]) <= int(m["a"]):
+        return None
+    first, last = int(m["a"]) + 1, int(m["b"])
+    lines = str(first) if first == last else f"{first}-{last}"
+    return f"/source/{m['code']}.html#line-{first}", f"{m['code']}: {lines}"
 
 
 def curie(iri: str) -> str:
@@ -56,25 +73,58 @@ def _value(term, labeller) -> dict:
             "labels": labeller.both(term)}
 
 
+# The line(s) of the source texts that state what a resource page shows: its own statements, those of
+# the blank nodes it owns (two levels down) and those linking to it. One query per page, ?this bound.
+_LINES = """SELECT DISTINCT ?this ?s ?p ?o ?g ?ref WHERE {
+  { GRAPH ?lg { ?st rdf:subject ?this ; rdf:predicate ?p ; rdf:object ?o } }
+  UNION { ?this ?q ?s FILTER (isBLANK(?s)) GRAPH ?lg { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }
+  UNION { ?this ?q ?b . ?b ?q2 ?s FILTER (isBLANK(?b) && isBLANK(?s))
+          GRAPH ?lg { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }
+  UNION { GRAPH ?lg { ?st rdf:object ?this ; rdf:subject ?s ; rdf:predicate ?p } FILTER (!isBLANK(?s)) }
+  GRAPH ?lg { ?st a rdf:Statement ; iscm:statedIn ?g ; iscm:lineReference ?ref }
+}"""
+
+
+def line_links(loaded, iri: str) -> dict:
+    """(s, p, o, graph) -> links to the lines of the source texts that state it."""
+    this = URIRef(iri)
+    found = defaultdict(set)
+    for row in loaded.store.query(_LINES, {"this": this}):
+        link = line_href(row["ref"].value)
+        if link is not None:
+            # the resource's own statements leave ?s unbound, those linking to it ?o
+            s = this if row["s"] is None else to_rdflib(row["s"])
+            o = this if row["o"] is None else to_rdflib(row["o"])
+            found[(s, to_rdflib(row["p"]), o, row["g"].value)].add(link)
+    return {k: [{"href": h, "label": label} for h, label in sorted(v, key=lambda x: (x[1], x[0]))]
+            for k, v in found.items()}
+
+
 def resource_page(loaded, desc, base_path: str) -> str:
     triples = [(s, p, o) for s, p, o, _ in desc.statements + desc.context]
     labeller = Labeller(loaded.ontology, triples)
     this = URIRef(desc.iri)
+    lines = line_links(loaded, desc.iri)
     out, incoming = defaultdict(list), defaultdict(list)
     for s, p, o, g in desc.statements:
         row = {"value": _value(o if s == this else s, labeller), "graph": g,
-               "graph_href": local_href(g) or g, "graph_curie": curie(g)}
+               "graph_href": local_href(g) or g, "graph_curie": curie(g), "lines": lines.get((s, p, o, g), [])}
         (out if s == this else incoming)[p].append(row)
     blank = defaultdict(list)
     for s, p, o, g in desc.context:
         if isinstance(s, BNode):
             blank[str(s)].append({"predicate": _value(p, labeller), "value": _value(o, labeller),
-                                  "graph_curie": curie(g), "graph_href": local_href(g) or g})
+                                  "graph_curie": curie(g), "graph_href": local_href(g) or g,
+                                  "lines": lines.get((s, p, o, g), [])})
     def rows(groups):
         return [{"predicate": _value(p, labeller), "values": sorted(v, key=lambda r: (r["graph"], str(r["value"])))}
                 for p, v in sorted(groups.items(), key=lambda kv: curie(str(kv[0])))]
     names = labeller.both(this)
-    return render_template("resource.html", iri=desc.iri, names=names, curie=curie(desc.iri),
+    # a source document's texts (iscm:fileName), served at /source/{code}.html
+    codes = {name: code for code, name in loaded.manifest.get("texts", {}).items()}
+    texts = sorted(codes[str(o)] for s, p, o, _ in desc.statements
+                   if s == this and p == ISCM.fileName and str(o) in codes)
+    return render_template("resource.html", iri=desc.iri, names=names, curie=curie(desc.iri), texts=texts,
                            statements=rows(out), incoming=rows(incoming), blank=blank,
                            base_path=base_path, build=loaded)
 
