@@ -8,6 +8,7 @@ import socket
 import threading
 from pathlib import Path
 
+SPARQL_JSON = {"Accept": "application/sparql-results+json"}
 _TEXT_ERROR = re.compile(r"^(\d{3}) (.+)\n$", re.DOTALL)
 
 
@@ -28,6 +29,22 @@ def assert_error(resp, status: int | None = None) -> str:
     m = _TEXT_ERROR.match(resp.text)
     assert m and int(m.group(1)) == code, resp.text[:300]
     return m.group(2)
+
+
+def sparql_get(server, query: str, address: str | None = None, **kw):
+    """GET /sparql for JSON results; `address` is sent as X-Forwarded-For (a client of its own behind
+    a trusted proxy)."""
+    import requests
+
+    headers = dict(SPARQL_JSON, **({"X-Forwarded-For": address} if address else {}))
+    return requests.get(server.url + "/sparql", params={"query": query}, headers=headers, timeout=60, **kw)
+
+
+def pool_status(server) -> dict:
+    """The query pool as /healthz reports it."""
+    import requests
+
+    return requests.get(server.url + "/healthz", timeout=30).json()["query_pool"]
 
 
 def raw_http(port: int, data: bytes, read_timeout: float = 30) -> tuple[int, dict, bytes]:

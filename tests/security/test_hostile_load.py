@@ -13,36 +13,27 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from conftest import REPO, ServerProcess
 from iscm_graph.config import load_settings
 from iscm_graph.query.client import QueryClient
 from iscm_graph.query.evaluate import evaluate
 from iscm_graph.query.pool import STATUS_FILE
-from iscm_graph.query.store import EmbeddedStore
 
 from .conftest import LIMITS
-from .helpers import assert_error
+from .helpers import SPARQL_JSON as JSON, assert_error, pool_status, sparql_get
 
 sys.path.insert(0, str(REPO / "bench"))
 from load import MEMORY_HOG, RUNAWAY, run_clients  # noqa: E402
 from bench import mix_texts  # noqa: E402
 
 QUICK = "SELECT ?label WHERE { <https://w3id.org/iscm/id/mechanism/colombo-process> skos:prefLabel ?label }"
-JSON = {"Accept": "application/sparql-results+json"}
 # the defaults for query processes, queue and per-client cap, a short time limit, loopback as proxy
 FAIR = {**LIMITS, "ISCM_QUERY_WORKERS": "6", "ISCM_QUERY_QUEUE": "16", "ISCM_QUERY_TIMEOUT": "3",
         "ISCM_QUERY_SLOW_AFTER": "1", "ISCM_TRUSTED_PROXIES": "127.0.0.1"}
 
 
-def _pool(server) -> dict:
-    return requests.get(server.url + "/healthz", timeout=30).json()["query_pool"]
-
-
-def _query(server, query, address=None):
-    headers = dict(JSON, **({"X-Forwarded-For": address} if address else {}))
-    return requests.get(server.url + "/sparql", params={"query": query}, headers=headers, timeout=60)
+_pool, _query = pool_status, sparql_get
 
 
 def _children(pid: int) -> list[int]:

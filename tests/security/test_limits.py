@@ -10,20 +10,14 @@ import requests
 from conftest import REPO, ServerProcess
 
 from .conftest import LIMITS
-from .helpers import assert_error, raw_http
+from .helpers import assert_error, pool_status, raw_http, sparql_get
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 QUICK = "SELECT ?label WHERE { <https://w3id.org/iscm/id/mechanism/colombo-process> skos:prefLabel ?label }"
 JSON = {"Accept": "application/sparql-results+json"}
 
 
-def _pool(server) -> dict:
-    return requests.get(server.url + "/healthz", timeout=30).json()["query_pool"]
-
-
-def _get(server, query, address=None, **kw):
-    headers = dict(JSON, **({"X-Forwarded-For": address} if address else {}))
-    return requests.get(server.url + "/sparql", params={"query": query}, headers=headers, timeout=60, **kw)
+_pool, _get = pool_status, sparql_get
 
 
 def test_runaway_query_is_stopped_and_others_are_answered_meanwhile(limited):

@@ -19,7 +19,6 @@ Run as `python -m iscm_graph.query.pool SOCKET_DIR` with the settings in the env
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
@@ -32,7 +31,7 @@ from pathlib import Path
 from iscm_graph.query import wire
 from iscm_graph.build_folder import read_manifest
 from iscm_graph.query.evaluate import evaluate
-from iscm_graph.query.sandbox import cap_memory, isolate_network
+from iscm_graph.query.sandbox import cap_memory, isolate_network, libc
 from iscm_graph.query.store import EmbeddedStore
 
 STATUS_FILE = "status.json"
@@ -53,8 +52,7 @@ MEMORY_EXIT = 76               # Python ran out of memory under the ceiling (pyo
 
 def _child(listener: socket.socket, store: EmbeddedStore, settings) -> None:
     """A query process: answer one connection at a time until killed or told to stop."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)        # never outlive the supervisor
+    libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)        # never outlive the supervisor
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)         # the default action ends the process

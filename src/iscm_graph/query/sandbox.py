@@ -26,12 +26,13 @@ _ARCHES = {"x86_64": (0xC000003E, 41, 425), "aarch64": (0xB7 | 0xC0000000, 198, 
 _X32_BIT = 0x40000000          # x86_64's x32 ABI marks its syscall numbers with this bit
 
 
-def _libc():
+def libc():
+    """The C library, with errno kept for the caller."""
     return ctypes.CDLL(None, use_errno=True)
 
 
 def _unshare(flags: int) -> None:
-    if _libc().unshare(flags) != 0:
+    if libc().unshare(flags) != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
 
@@ -92,9 +93,9 @@ def _seccomp_filter() -> str:
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
     prog = _Prog(len(program), ctypes.addressof(buf))
-    libc = _libc()
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
-            libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
+    c = libc()
+    if c.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
+            c.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
     return "seccomp socket filter"
