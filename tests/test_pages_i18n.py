@@ -351,3 +351,11 @@ def test_media_types_are_named_only_in_the_formats_table():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and media_type.match(node.value):
                 found.append((path.name, node.value))
     assert not found, found
+
+
+@pytest.mark.parametrize("path,canonical", [("/doc/mechanism/budapest-process", BUDAPEST),
+                                            ("/source/000", "/source/000.html"), ("/ontology", "/ontology.html")])
+def test_a_page_served_at_two_paths_names_one(fresh, path, canonical):
+    doc = page(fresh, path, headers={"Accept": "text/html"})
+    assert doc.one("link", rel="canonical")["attrs"]["href"] == "http://localhost" + canonical + "?lang=en"
+    assert doc.one("a", **{"class": "lang-switch"})["attrs"]["href"] == canonical + "?lang=ar"

@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import request
+from flask import g, request
 from flask_babel import Babel, format_date, get_locale
 
 from iscm_graph.rdf.formats import HTML
@@ -49,13 +49,19 @@ def cookie_language(environ) -> str:
     return m.group(1) if m and m.group(1) in LANGUAGES else ""
 
 
-def url_in(lang: str | None, path: str | None = None) -> str:
+def set_canonical_path(path: str) -> None:
+    """The page's own path when it is also served at another one (/doc/x and /doc/x.html, /source/000
+    and /source/000.html): its canonical link, alternates and language link use it."""
+    g.canonical_path = path
+
+
+def url_in(lang: str | None) -> str:
     """This page's path and query string with `lang` set to `lang` (removed when None)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     if lang is not None:
         args.append(("lang", lang))
     query = urlencode(args)
-    return (path or request.path) + ("?" + query if query else "")
+    return g.get("canonical_path", request.path) + ("?" + query if query else "")
 
 
 def alternates(base: str) -> list[dict]:
