@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME := .venv-runtime
 export ISCM_BUILD_DIR ?= $(CURDIR)/build
 
-.PHONY: run test build clean system-packages
+.PHONY: run test build clean system-packages translations
 
 $(BIN)/iscm-graph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ test: $(BIN)/iscm-graph $(RUNTIME)/bin/iscm-graph system-packages $(CLIENTS)/nod
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
 	$(RUNTIME)/bin/pip install --quiet --no-deps --force-reinstall .
 	ISCM_RUNTIME_VENV=$(CURDIR)/$(RUNTIME) $(BIN)/python -m pytest
+
+# The pages' strings (web/templates, web/*.py): extracted into messages.pot, merged into each language's
+# catalogue (translate the new entries in translations/ar/LC_MESSAGES/messages.po), compiled to the
+# .mo files the package carries (committed: the wheel takes them as they are).
+TRANSLATIONS := src/iscm_graph/web/translations
+translations: $(BIN)/iscm-graph
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext --no-location --sort-output --project iscm-graph \
+	  --copyright-holder "iscm-graph contributors" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -w 100 --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) $(RUNTIME) build $(CLIENTS)/node_modules

@@ -1,6 +1,7 @@
 """What the security tests share: the one error shape, canary listeners, raw HTTP."""
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -10,6 +11,8 @@ from pathlib import Path
 
 SPARQL_JSON = {"Accept": "application/sparql-results+json"}
 _TEXT_ERROR = re.compile(r"^(\d{3}) (.+)\n$", re.DOTALL)
+_PAGE_HEADING = re.compile(r"<h1>(\d{3}) · [^<]+</h1>")
+_PAGE_DETAILS = re.compile(r'<span lang="en" dir="ltr">([^<]*)</span>')
 
 
 def assert_error(resp, status: int | None = None) -> str:
@@ -21,6 +24,8 @@ def assert_error(resp, status: int | None = None) -> str:
         assert 400 <= code < 500, (code, resp.text[:300])
     ctype = resp.headers.get("Content-Type", "")
     assert "Traceback" not in resp.text
+    if ctype.startswith("text/html"):
+        return _error_page(resp, code)
     if ctype.startswith("application/json"):
         body = resp.json()
         assert body["error"]["status"] == code and body["error"]["message"], body
@@ -45,6 +50,26 @@ def pool_status(server) -> dict:
     import requests
 
     return requests.get(server.url + "/healthz", timeout=30).json()["query_pool"]
+
+
+def _error_page(resp, code: int) -> str:
+    """A browser's error: the page in its language (web/errors.py), only for a request that prefers
+    HTML to JSON and plain text; its message."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from iscm_graph.web.errors import prefers_html
+    request = getattr(resp, "request", None)
+    if request is not None:
+        accept = parse_accept_header(request.headers.get("Accept", ""), MIMEAccept)
+        assert prefers_html(accept), ("an error page for a client that does not prefer HTML",
+                                      request.headers.get("Accept"))
+    heading = _PAGE_HEADING.search(resp.text)
+    assert heading and int(heading.group(1)) == code, resp.text[:300]
+    assert 'action="/search"' in resp.text and 'href="/"' in resp.text
+    details = _PAGE_DETAILS.search(resp.text)
+    assert details and details.group(1), resp.text[:300]
+    return html.unescape(details.group(1))
 
 
 def raw_http(port: int, data: bytes, read_timeout: float = 30) -> tuple[int, dict, bytes]:

@@ -1,6 +1,7 @@
 """Item 5: a hypothesis-driven fuzz of /sparql, /doc and /api (5,000 requests in all), asserting
-that no request gets a 5xx, and that every error comes in the one error shape (or, for a document
-that does not exist, as an empty document in the RDF or HTML type asked for)."""
+that no request gets a 5xx, and that every error comes in the one error shape (the error page for an
+Accept preferring HTML; for a document that does not exist, an empty document in the RDF or HTML type
+asked for)."""
 from __future__ import annotations
 
 import pytest

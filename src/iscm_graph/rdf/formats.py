@@ -14,6 +14,8 @@ TEXT = "text/plain"
 CSV = "text/csv"
 GZIP = "application/gzip"
 JSONLD = "application/ld+json"
+XML = "application/xml"                 # the sitemap
+SVG = "image/svg+xml"                   # the charts
 # what a SPARQL protocol request may send
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -72,7 +74,7 @@ GRAPH_FORMATS = (
 # SPARQL SELECT / ASK results
 RESULT_FORMATS = (
     Format("json", ox.QueryResultsFormat.JSON, (JSON,), ("srj",)),
-    Format("xml", ox.QueryResultsFormat.XML, ("application/xml",), ("srx",)),
+    Format("xml", ox.QueryResultsFormat.XML, (XML,), ("srx",)),
     Format("csv", ox.QueryResultsFormat.CSV),
     Format("tsv", ox.QueryResultsFormat.TSV),
 )

@@ -1,14 +1,14 @@
-"""A per-process response cache for what a build makes static: a response is kept under the build,
-method, scheme and host, path with query string, body, Accept and Content-Type, so a repeated request (the same
-document, the same query) is answered from memory. A new build changes the key, so nothing stale
-is served.
+"""A per-process response cache for what a build makes static: a response is kept under the build, method,
+scheme and host, path with query string, body, Accept, Content-Type, Accept-Language and the `lang`
+cookie, so a repeated request (the same document, the same query) is answered from memory. A new build
+changes the key, so nothing stale is served.
 
-Hits are answered by a WSGI middleware in front of Flask: a cached answer costs a dictionary lookup
-and one lstat of the `current` link, not a request context. Only answers that were 200 for exactly
-the same request are kept, so the request checks (web/limits.py) have already passed for them; and
-the cache sits behind those checks: a request over the URL or body limit is never looked up, so its
-body is never read here (the limits answer 413 or 414 without reading it). Conditional requests
-(If-None-Match) go through Flask, which answers 304."""
+Hits are answered by a WSGI middleware in front of Flask: a cached answer costs a dictionary lookup and
+one lstat of the `current` link, not a request context. Only answers that were 200 for exactly the same
+request are kept, so the request checks (web/limits.py) have already passed for them; and the cache sits
+behind those checks: a request over the URL or body limit is never looked up, so its body is never read
+here (the limits answer 413 or 414 without reading it). Conditional requests (If-None-Match) go through
+Flask, which answers 304."""
 from __future__ import annotations
 
 import io
@@ -19,10 +19,13 @@ from pathlib import Path
 
 from flask import current_app, request
 
+from iscm_graph.web.i18n import cookie_language
+
 MAX_BYTES = 64 * 1024 * 1024      # per worker process
 MAX_ENTRY = 2 * 1024 * 1024       # bigger answers (dumps, whole graphs) are not kept
 CACHED_PREFIXES = ("/sparql", "/doc/", "/api/", "/browse", "/search", "/charts", "/graph/", "/ontology",
-                   "/shapes", "/.well-known/", "/context.jsonld", "/source/")
+                   "/shapes", "/.well-known/", "/context.jsonld", "/source/", "/sitemap.xml", "/robots.txt",
+                   "/untranslated")
 _KEY = "iscm.cache_key"
 
 
@@ -83,7 +86,9 @@ def request_key(environ, link: Path, settings):
         environ["wsgi.input"] = io.BytesIO(body)
     # answers link to the server by the address it was asked at, so the host is part of the key
     return (marker, method, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), path,
-            environ.get("QUERY_STRING", ""), body, environ.get("HTTP_ACCEPT", ""), environ.get("CONTENT_TYPE", ""))
+            environ.get("QUERY_STRING", ""), body, environ.get("HTTP_ACCEPT", ""), environ.get("CONTENT_TYPE", ""),
+            # pages are in the reader's language (web/i18n.py): what chooses it is part of the key
+            environ.get("HTTP_ACCEPT_LANGUAGE", ""), cookie_language(environ))
 
 
 class FastPath:

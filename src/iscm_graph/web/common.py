@@ -15,8 +15,19 @@ def public_base() -> str:
     return request.host_url.rstrip("/")
 
 
+def _tags(loaded, variant: str) -> tuple[str, str]:
+    """The entity tag of a variant, and of its page in the reader's language (pages differ by it)."""
+    from iscm_graph.web.i18n import current
+    plain = f"{loaded.build_id}-{variant}"
+    return plain, f"{plain}-{current()}"
+
+
 def cached(resp: Response, loaded, variant: str, vary_accept: bool = True) -> Response:
-    resp.set_etag(f"{loaded.build_id}-{variant}")
+    plain, localized = _tags(loaded, variant)
+    if resp.status_code == 304:
+        resp.set_etag(localized if request.if_none_match.contains(localized) else plain)
+    else:
+        resp.set_etag(localized if resp.mimetype == HTML else plain)
     resp.headers["Last-Modified"] = loaded.last_modified
     resp.headers["Cache-Control"] = "public, max-age=300"
     if vary_accept:
@@ -25,7 +36,7 @@ def cached(resp: Response, loaded, variant: str, vary_accept: bool = True) -> Re
 
 
 def not_modified(loaded, variant: str) -> bool:
-    return request.if_none_match.contains(f"{loaded.build_id}-{variant}")
+    return any(request.if_none_match.contains(tag) for tag in _tags(loaded, variant))
 
 
 def alternates(base_path: str, current: str, types) -> str:

@@ -1,17 +1,37 @@
-"""One error shape for every route: JSON for clients that take JSON, plain text otherwise."""
+"""One error shape for every route: a page in the reader's language for browsers (clients that prefer
+HTML to both JSON and plain text), JSON for clients that take JSON, plain text otherwise."""
 from __future__ import annotations
 
-from flask import Response, json, request
+from flask import Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from iscm_graph.errors import IscmError, LimitError, NoBuildError, QueryError
-from iscm_graph.rdf.formats import JSON, TEXT
+from iscm_graph.rdf.formats import HTML, JSON, TEXT
+
+
+def prefers_html(accept) -> bool:
+    """A browser: HTML named and preferred to JSON and plain text (`*/*` or no Accept is not)."""
+    return accept[HTML] > accept[TEXT] and accept[HTML] > accept[JSON]
+
+
+def error_page(status: int, message: str) -> Response | None:
+    """The error as a page in the reader's language; None if the page itself fails."""
+    try:
+        body = render_template("error.html", status=status, message=message)
+    except Exception:   # an error page must never fail: the plain shape is answered instead
+        return None
+    resp = Response(body, status=status, mimetype=HTML)
+    resp.vary.add("Accept")
+    return resp
 
 
 def error_response(status: int, message: str, headers: dict | None = None) -> Response:
     accept = request.accept_mimetypes
     wants_json = accept.best_match([TEXT, JSON]) == JSON and accept[JSON] > accept[TEXT]
-    if wants_json:
+    page = error_page(status, message) if prefers_html(accept) else None
+    if page is not None:
+        resp = page
+    elif wants_json:
         body = json.dumps({"error": {"status": status, "message": message}})
         resp = Response(body, status=status, mimetype=JSON)
     else:

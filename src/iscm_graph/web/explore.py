@@ -12,7 +12,7 @@ from iscm_graph.reports.browse import FACETS, LISTS, SORTS, filter_mechanisms, l
 from iscm_graph.reports.charts import CHARTS, chart_data, svg
 from iscm_graph.reports.search import SearchIndex
 from iscm_graph.web.common import build, cached
-from iscm_graph.rdf.formats import CSV, HTML, JSON, TABLE_TYPES, choose, content_type
+from iscm_graph.rdf.formats import CSV, HTML, JSON, SVG, TABLE_TYPES, choose, content_type
 from iscm_graph.web.errors import error_response
 from iscm_graph.web.pages import local_href
 
@@ -138,4 +138,4 @@ def chart_svg(name: str):
         abort(404, f"no chart {name!r}")
     loaded = build()
     chart = _memo(loaded, ("chart", name), lambda: chart_data(loaded.store, name))
-    return cached(Response(svg(chart), mimetype="image/svg+xml"), loaded, "chart-" + name, vary_accept=False)
+    return cached(Response(svg(chart), mimetype=SVG), loaded, "chart-" + name, vary_accept=False)

@@ -7,10 +7,11 @@ import os
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from iscm_graph import build_folder as bf
-from iscm_graph.publish.description import dataset_iri, read_description
+from iscm_graph.publish.description import IANA, dataset_iri, read_description
 from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, GZIP, HTML, JSON, JSONLD, choose
 from iscm_graph.rdf.serialize import serialize
 from iscm_graph.reports.summary import headline_counts
+from iscm_graph.web import schema_org
 from iscm_graph.web.cache import MAX_ENTRY
 from iscm_graph.web.common import build, cached, not_modified, public_base
 from iscm_graph.web.errors import error_response
@@ -22,8 +23,11 @@ bp = Blueprint("meta", __name__)
 def home():
     loaded = build()
     counts = loaded.cache.get("counts") or loaded.cache.setdefault("counts", headline_counts(loaded.store))
-    resp = Response(render_template("home.html", counts=counts, build=loaded,
-                                    about=dataset_summary(loaded, public_base())), mimetype=HTML)
+    about = dataset_summary(loaded, public_base())
+    about["modified"] = loaded.manifest.get("created")
+    resp = Response(render_template("home.html", counts=counts, build=loaded, about=about,
+                                    jsonld=schema_org.script(schema_org.dataset(about, public_base() + "/"))),
+                    mimetype=HTML)
     return cached(resp, loaded, "home")
 
 
@@ -37,7 +41,7 @@ def description(loaded, base: str):
 
 def dataset_summary(loaded, base: str) -> dict:
     """What the home page says of the dataset, read from the same description /.well-known/void serves."""
-    from rdflib.namespace import DCAT, DCTERMS, RDFS, VOID
+    from rdflib.namespace import DCAT, DCTERMS, OWL, RDFS, VOID
     g = description(loaded, base)
     ds = dataset_iri(base)
     licence = g.value(ds, DCTERMS.license)
@@ -47,8 +51,11 @@ def dataset_summary(loaded, base: str) -> dict:
         if url is not None:
             dumps.append({"url": str(url), "name": str(url).rsplit("/", 1)[-1],
                           "title": str(g.value(dist, DCTERMS.title) or ""),
-                          "bytes": int(g.value(dist, DCAT.byteSize) or 0)})
-    return {"iri": str(ds), "title": str(g.value(ds, DCTERMS.title) or ""),
+                          "bytes": int(g.value(dist, DCAT.byteSize) or 0),
+                          "media_type": str(g.value(dist, DCAT.mediaType) or "").removeprefix(IANA)})
+    titles = {t.language: str(t) for t in g.objects(ds, DCTERMS.title) if getattr(t, "language", None)}
+    return {"iri": str(ds), "title": str(g.value(ds, DCTERMS.title) or ""), "titles": titles,
+            "licence_url": str(g.value(licence, OWL.sameAs) or licence),
             "description": str(g.value(ds, DCTERMS.description) or ""),
             "licence": str(licence), "licence_label": str(g.value(licence, RDFS.label) or licence),
             "endpoint": str(g.value(ds, VOID.sparqlEndpoint)), "dumps": dumps}

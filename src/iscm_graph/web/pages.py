@@ -10,6 +10,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from iscm_graph.namespaces import BASE, ISCM, PREFIXES
 from iscm_graph.rdf.terms import to_rdflib
+from iscm_graph.web import schema_org
 
 ONTOLOGY_NS = str(ISCM)
 TEXT_BASE = BASE + "source/"
@@ -124,9 +125,10 @@ def resource_page(loaded, desc, base_path: str) -> str:
     codes = {name: code for code, name in loaded.manifest.get("texts", {}).items()}
     texts = sorted(codes[str(o)] for s, p, o, _ in desc.statements
                    if s == this and p == ISCM.fileName and str(o) in codes)
+    jsonld = schema_org.script(schema_org.entity(loaded.store, desc.iri, base_path + ".html"))
     return render_template("resource.html", iri=desc.iri, names=names, curie=curie(desc.iri), texts=texts,
                            statements=rows(out), incoming=rows(incoming), blank=blank,
-                           base_path=base_path, build=loaded)
+                           base_path=base_path, build=loaded, jsonld=jsonld)
 
 
 def graph_page(loaded, graph, title: str, base_path: str) -> str:

@@ -15,6 +15,7 @@ from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, HTML, TEXT, by_me
 from iscm_graph.rdf.serialize import serialize
 from iscm_graph.web.common import alternates, build, cached, not_modified, public_base
 from iscm_graph.web.errors import error_response
+from iscm_graph.web.i18n import set_canonical_path
 from iscm_graph.web.pages import resource_page
 
 bp = Blueprint("resources", __name__)
@@ -72,6 +73,7 @@ def _respond(mt: str | None, variant: str, base_path: str, make_html, make_data)
     if not_modified(loaded, variant):
         return cached(Response(status=304), loaded, variant)
     if mt == HTML:
+        set_canonical_path(base_path[len(public_base()):] + ".html")
         body = make_html(loaded)
     else:
         data = make_data(loaded, mt)

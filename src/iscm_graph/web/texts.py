@@ -11,6 +11,7 @@ from rdflib import Literal
 from iscm_graph import build_folder as bf
 from iscm_graph.rdf.formats import DOCUMENT_TYPES, HTML, TEXT, choose
 from iscm_graph.web.common import build, cached, not_modified
+from iscm_graph.web.i18n import set_canonical_path
 from iscm_graph.web.pages import local_href
 
 bp = Blueprint("texts", __name__)
@@ -44,6 +45,7 @@ def source_text(name: str):
     if ext == "txt":
         resp = Response(path.read_bytes(), mimetype=TEXT)
     else:
+        set_canonical_path(f"/source/{code}.html")
         resp = Response(_page(loaded, code, path.read_text(encoding="utf-8")), mimetype=HTML)
     resp.headers["Link"] = (f'</source/{code}.html>; rel="alternate"; type="{HTML}"' if ext == "txt"
                             else f'</source/{code}.txt>; rel="alternate"; type="{TEXT}"')
