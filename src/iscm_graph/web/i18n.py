@@ -6,11 +6,11 @@ the page's canonical URL and language alternates (hreflang)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import g, request
-from flask_babel import Babel, format_date, get_locale
+from flask_babel import Babel, format_date, format_decimal, get_locale
 
 from iscm_graph.rdf.formats import HTML
 
@@ -78,10 +78,24 @@ def iso_date(value) -> str:
         return str(value or "")
 
 
+def partial_date(value) -> str:
+    """A year (`2003`) or a date (`2017-03-29`) as the page's language writes it; a year alone is never
+    grouped as a number (2,003)."""
+    text = str(value or "")
+    try:
+        if len(text) == 4:
+            return format_decimal(int(text), format="0")
+        return format_date(date.fromisoformat(text[:10]), "medium")
+    except ValueError:
+        return text
+
+
 def register(app) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["ui_lang"] = current
     app.jinja_env.filters["isodate"] = iso_date
+    app.jinja_env.filters["partdate"] = partial_date
+    app.jinja_env.filters["number"] = lambda v: format_decimal(int(str(v))) if str(v).isdigit() else str(v)
 
     @app.context_processor
     def language():

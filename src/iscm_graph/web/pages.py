@@ -10,6 +10,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from iscm_graph.namespaces import BASE, ISCM, PREFIXES
 from iscm_graph.rdf.terms import to_rdflib
+from iscm_graph.reports.profile import INFERRED, profile
 from iscm_graph.web import schema_org
 
 ONTOLOGY_NS = str(ISCM)
@@ -106,11 +107,14 @@ def resource_page(loaded, desc, base_path: str) -> str:
     labeller = Labeller(loaded.ontology, triples)
     this = URIRef(desc.iri)
     lines = line_links(loaded, desc.iri)
-    out, incoming = defaultdict(list), defaultdict(list)
+    about = profile(loaded.store, desc.iri, lines)
+    # stated and inferred statements apart; each source graph named by its document's title
+    out, incoming, inferred = defaultdict(list), defaultdict(list), defaultdict(list)
     for s, p, o, g in desc.statements:
-        row = {"value": _value(o if s == this else s, labeller), "graph": g,
-               "graph_href": local_href(g) or g, "graph_curie": curie(g), "lines": lines.get((s, p, o, g), [])}
-        (out if s == this else incoming)[p].append(row)
+        row = {"value": _value(o if s == this else s, labeller), "graph": g, "source": about.sources.get(g),
+               "graph_href": local_href(g) or g, "graph_curie": curie(g), "lines": lines.get((s, p, o, g), []),
+               "incoming": s != this}
+        (inferred if g == INFERRED else out if s == this else incoming)[p].append(row)
     blank = defaultdict(list)
     for s, p, o, g in desc.context:
         if isinstance(s, BNode):
@@ -121,13 +125,19 @@ def resource_page(loaded, desc, base_path: str) -> str:
         return [{"predicate": _value(p, labeller), "values": sorted(v, key=lambda r: (r["graph"], str(r["value"])))}
                 for p, v in sorted(groups.items(), key=lambda kv: curie(str(kv[0])))]
     names = labeller.both(this)
+    # the ontology's names of the classes the page shows (kinds of organisation)
+    kind_labels = {c: labeller.both(URIRef(c)) for cs in about.kinds.values() for c in cs}
+    kind_labels.update({str(v.term.value): labeller.both(URIRef(v.term.value)) for f in about.facts
+                        if f.key == "kind" for v in f.values})
     # a source document's texts (iscm:fileName), served at /source/{code}.html
     codes = {name: code for code, name in loaded.manifest.get("texts", {}).items()}
     texts = sorted(codes[str(o)] for s, p, o, _ in desc.statements
                    if s == this and p == ISCM.fileName and str(o) in codes)
     jsonld = schema_org.script(schema_org.entity(loaded.store, desc.iri, base_path + ".html"))
     return render_template("resource.html", iri=desc.iri, names=names, curie=curie(desc.iri), texts=texts,
-                           statements=rows(out), incoming=rows(incoming), blank=blank,
+                           statements=rows(out), incoming=rows(incoming), inferred=rows(inferred), blank=blank,
+                           profile=about, href=local_href, kind_labels=kind_labels,
+                           inferred_count=sum(len(v) for v in inferred.values()),
                            base_path=base_path, build=loaded, jsonld=jsonld)
 
 
