@@ -2,7 +2,7 @@
 sources disagree, every value with its document), its members or memberships by role with dates and
 sources, and what it is linked to. A handful of queries per entity, the entity's IRI always bound.
 
-Which properties make which fact is a table (FACTS), so every kind of entity gets the facts it has:
+Which properties make which fact is a table (profile_queries.FACTS), so every kind of entity gets the facts it has:
 a mechanism its founding year and member counts, a state its code, a paragraph its document."""
 from __future__ import annotations
 
@@ -14,104 +14,11 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from iscm_graph.namespaces import BASE, ISCM
+from iscm_graph.rdf.terms import to_rdflib
+from iscm_graph.reports.profile_queries import (COUNTS, DOCUMENTS, FACT_ORDER, FACTS_QUERY, FOR_MEMBER,
+                                                FOR_ORG, GRAPH_TITLES, LINKS, NAMES, FACTS)
 
 INFERRED = BASE + "graph/inferred"
-ID = BASE + "id/"
-_ORG, _SKOS, _DCT, _SDO = ("http://www.w3.org/ns/org#", "http://www.w3.org/2004/02/skos/core#",
-                           "http://purl.org/dc/terms/", "https://schema.org/")
-
-# (fact key, property): the stated values of these properties are the summary box, in this order.
-# Keys follow the page's markup contract; a key shows only when the entity has a value for it.
-FACTS = (
-    ("kind", str(ISCM.declaredKind)),
-    ("region", str(ISCM.geographicScope)),
-    ("founded", str(ISCM.foundingYear)),
-    ("members", str(ISCM.declaredMemberCount)),
-    ("status", "status"),              # iscm:activityStatus/iscm:status, read from the assessment
-    ("secretariat", "secretariat"),    # iscm:secretariatArrangement/iscm:providedBy
-    ("themes", str(ISCM.thematicFocus)),
-    ("code", str(ISCM.alpha3)),
-    ("un-status", str(ISCM.unStatus)),
-    ("document", str(ISCM.partOfDocument)),
-    ("number", str(ISCM.paragraphNumber)),
-    ("paragraph", str(ISCM.statedInParagraph)),
-    ("number", str(ISCM.objectiveNumber)),
-    ("un-member-since", str(ISCM.unMemberSince)),
-    ("mentions", str(ISCM.mentions)),
-    ("date", str(ISCM.year)),
-    ("date", _DCT + "issued"),
-    ("place", str(ISCM.heldIn)),
-    ("host", str(ISCM.hostedBy)),
-    ("mechanism", str(ISCM.mechanismsRepresentedCount)),
-    ("title", _DCT + "title"),
-    ("publisher", _DCT + "publisher"),
-)
-_FACT_ORDER = [k for k, _ in FACTS] + ["objective", "chair", "observers", "mechanisms", "statements"]
-
-_FACTS_QUERY = """SELECT ?this ?key ?o ?g ?s ?p ?compared WHERE {
-  { VALUES (?key ?p) { %s } GRAPH ?g { ?this ?p ?o } BIND (?this AS ?s) }
-  UNION { BIND ("type" AS ?key) BIND (rdf:type AS ?p) GRAPH ?g { ?this a ?o }
-          FILTER (STRSTARTS(STR(?o), STR(iscm:))) BIND (?this AS ?s) }
-  UNION { BIND ("objective" AS ?key) BIND (iscm:statedInParagraph AS ?p)
-          GRAPH ?g { ?o iscm:statedInParagraph ?this } BIND (?o AS ?s) }
-  UNION { BIND ("status" AS ?key) BIND (iscm:status AS ?p)
-          GRAPH ?g { ?this iscm:activityStatus ?s . ?s iscm:status ?o } }
-  UNION { BIND ("secretariat" AS ?key) BIND (iscm:providedBy AS ?p)
-          GRAPH ?g { ?this iscm:secretariatArrangement ?s . ?s iscm:providedBy ?o } }
-  FILTER (?g != graph:inferred)
-  OPTIONAL { GRAPH graph:ontology { ?p iscm:comparedAcrossSources ?compared } }
-}""" % " ".join(f'("{k}" <{p}>)' for k, p in FACTS if p.startswith("http"))
-
-# The membership records of an organisation (?this as org:organization) or of a member (org:member).
-_MEMBERSHIPS = """SELECT ?this ?m ?org ?member ?role ?begin ?end ?ended ?src ?derived ?g WHERE {
-  GRAPH ?g { ?m org:organization ?org ; org:member ?member ; org:role ?role . }
-  FILTER (%s = ?this)
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDDate ?begin }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd ?e OPTIONAL { ?e time:inXSDDate ?end } }
-  BIND (BOUND(?e) AS ?ended)
-  OPTIONAL { { ?m dcterms:source ?src } UNION { ?m prov:wasDerivedFrom/dcterms:source ?src } }
-  BIND (EXISTS { ?m iscm:derived true } AS ?derived)
-}"""
-_FOR_ORG, _FOR_MEMBER = _MEMBERSHIPS % "?org", _MEMBERSHIPS % "?member"
-
-# Labels and kinds of what the page names (memberships' other side, roles, sources, fact values):
-# everything one or two steps from ?this, so one query serves the whole page.
-_NAMES = """SELECT ?this ?x ?label ?kind WHERE {
-  { ?this ?p ?x } UNION { ?x ?p ?this } UNION { ?this ?p ?b . ?b ?q ?x FILTER (isBLANK(?b)) }
-  UNION { ?m org:organization|org:member ?this ; org:organization|org:member|org:role ?x }
-  UNION { ?this iscm:declaredKind ?k . ?x iscm:mentions ?k }
-  UNION { ?k iscm:kindClass ?c . ?this a ?c . ?x iscm:mentions ?k }
-  UNION { ?m org:organization|org:member ?this . { ?m dcterms:source ?x } UNION { ?m prov:wasDerivedFrom/dcterms:source ?x } }
-  FILTER (isIRI(?x))
-  OPTIONAL { ?x skos:prefLabel|rdfs:label ?label FILTER (LANG(?label) IN ("en", "ar")) }
-  OPTIONAL { GRAPH ?kg { ?x a ?kind } FILTER (?kg != graph:inferred && STRSTARTS(STR(?kind), STR(iscm:))) }
-}"""
-
-# Each graph's source document(s), with title and year; and the documents a membership cites.
-_DOCUMENTS = """SELECT ?this ?g ?d ?title ?year WHERE {
-  { ?g prov:wasDerivedFrom ?d } UNION { ?m org:organization|org:member ?this ; dcterms:source|prov:wasDerivedFrom/dcterms:source ?d BIND (?d AS ?g) }
-  ?d a iscm:SourceDocument .
-  OPTIONAL { ?d skos:prefLabel|dcterms:title ?title FILTER (LANG(?title) IN ("en", "ar", "")) }
-  OPTIONAL { ?d dcterms:issued|dcterms:date ?year }
-}"""
-_GRAPH_TITLES = "SELECT ?g ?d WHERE { GRAPH ?g { ?g dcterms:description ?d FILTER (LANG(?d) = 'en') } }"
-
-# Links beyond the entity's own statements: paragraphs naming its kind, and a document's graphs.
-_LINKS = """SELECT ?this ?key ?x ?n WHERE {
-  { BIND ("paragraphs" AS ?key) ?this iscm:declaredKind ?k . ?x iscm:mentions ?k ; a iscm:UNDocumentParagraph }
-  UNION { BIND ("paragraphs" AS ?key) ?k iscm:kindClass ?c . GRAPH ?tg { ?this a ?c } FILTER (?tg != graph:inferred)
-          ?x iscm:mentions ?k ; a iscm:UNDocumentParagraph }
-  UNION { BIND ("mechanisms" AS ?key) ?x iscm:thematicFocus ?this }
-  UNION { BIND ("mechanisms" AS ?key) ?x iscm:secretariatArrangement/iscm:providedBy ?this }
-  UNION { BIND ("regional-bodies" AS ?key) ?this iscm:linkedRegionalBody ?x }
-  UNION { BIND ("partners" AS ?key) ?this iscm:hasPartner ?x }
-  UNION { BIND ("mechanisms" AS ?key) ?x iscm:linkedRegionalBody ?this }
-  UNION { BIND ("paragraphs" AS ?key) ?x iscm:mentions ?this ; a iscm:UNDocumentParagraph }
-  UNION { BIND ("events" AS ?key) ?x a iscm:Event ; ?p ?this }
-}"""
-# A source document's graphs and how many statements each holds.
-_COUNTS = """SELECT ?this ?x (COUNT(*) AS ?n) WHERE { ?x prov:wasDerivedFrom ?this . GRAPH ?x { ?s ?p ?o } }
-GROUP BY ?this ?x"""
 
 
 @dataclass
@@ -214,7 +121,7 @@ def _documents(store, this) -> dict:
     """graph -> [document]; ("doc", document) -> {title: {lang: text}, year}; a document stands for
     itself too (membership records cite documents, not graphs)."""
     out: dict = defaultdict(list)
-    for row in store.query(_DOCUMENTS, {"this": this}):
+    for row in store.query(DOCUMENTS, {"this": this}):
         g, d = row["g"].value, row["d"].value
         if d not in out[g]:
             out[g].append(d)
@@ -229,27 +136,25 @@ def _documents(store, this) -> dict:
 def profile(store, iri: str, lines: dict | None = None) -> Profile:
     """The profile of the entity `iri`. `lines` maps (s, p, o, graph) in rdflib terms to the links of
     the lines of the source texts that state it (see web.pages.line_links)."""
-    from iscm_graph.rdf.terms import to_rdflib
-
     lines = lines or {}
     this = URIRef(iri)
     bound = {"this": this}
     names: dict = defaultdict(dict)
     kinds: dict = defaultdict(list)
-    for row in store.query(_NAMES, bound):
+    for row in store.query(NAMES, bound):
         x = row["x"].value
         if row["label"] is not None:
             names[x].setdefault(row["label"].language, row["label"].value)
         if row["kind"] is not None and row["kind"].value not in kinds[x]:
             kinds[x].append(row["kind"].value)
     documents = _documents(store, this)
-    graph_titles = {row["g"].value: row["d"].value for row in store.query(_GRAPH_TITLES)}
+    graph_titles = {row["g"].value: row["d"].value for row in store.query(GRAPH_TITLES)}
     notes = _Footnotes(documents, graph_titles)
 
     # the facts: values grouped by fact and value, each with the graphs (and lines) stating it
     by_key: dict = defaultdict(dict)
     compared: set = set()
-    for row in store.query(_FACTS_QUERY, bound):
+    for row in store.query(FACTS_QUERY, bound):
         key, o, g = row["key"].value, row["o"], row["g"].value
         if row["compared"] is not None:
             compared.add(key)
@@ -277,11 +182,11 @@ def profile(store, iri: str, lines: dict | None = None) -> Profile:
     listed = _count(members.get("member", []), "member") if members.get("member") else None
     links: dict = defaultdict(list)
     counts: dict = {}
-    for row in store.query(_LINKS, bound):
+    for row in store.query(LINKS, bound):
         key, x = row["key"].value, row["x"].value
         if x not in links[key]:
             links[key].append(x)
-    for row in store.query(_COUNTS, bound):
+    for row in store.query(COUNTS, bound):
         counts[row["x"].value] = int(row["n"].value)
     if counts:
         extra["statements"] = [Value(ox.Literal(str(sum(counts.values())), datatype=ox.NamedNode(
@@ -292,7 +197,7 @@ def profile(store, iri: str, lines: dict | None = None) -> Profile:
     if "kind" not in by_key and types:
         by_key["kind"] = types
     facts = []
-    for key in dict.fromkeys(_FACT_ORDER):
+    for key in dict.fromkeys(FACT_ORDER):
         if key in by_key:
             values = sorted(by_key[key].values(), key=lambda v: v.term.value)
             graphs = {g for v in values for g in v.graphs}
@@ -340,9 +245,9 @@ def _memberships(store, this, notes: _Footnotes) -> tuple[dict, list]:
                 ms.notes.extend(notes.cite(src) if src else notes.cite(ms.graph))
         return sorted(found.values(), key=lambda ms: (ms.begin or "", ms.iri))
     members: dict = defaultdict(list)
-    for ms in rows(_FOR_ORG):
+    for ms in rows(FOR_ORG):
         members["former" if ms.ended else ms.role].append(ms)
-    return dict(members), rows(_FOR_MEMBER)
+    return dict(members), rows(FOR_MEMBER)
 
 
 __all__ = ["profile", "Profile", "Fact", "Value", "Membership", "FACTS", "role_name", "INFERRED"]
