@@ -285,3 +285,23 @@ def test_profile_library_without_the_web(store):
     assert profile(store, ID + "state/egy").memberships
     unknown = profile(store, ID + "mechanism/no-such-thing")
     assert unknown.facts == [] and unknown.members == {} and unknown.memberships == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_kind_disagreement_names_both_kinds(site, lang):
+    """The fact sheet (2018) counts the Abu Dhabi Dialogue an inter-regional forum, the brochure (2014)
+    an RCP; founding years agree, so only the kind and the member count are disagreements."""
+    root = page(site, "/doc/mechanism/abu-dhabi-dialogue.html", lang)
+    kind = fact(root, "kind")
+    assert kind.attrs.get("class") == "disagreement"
+    by_kind = {span.find("a")[0].attrs["href"]: footnote(root, span.one("a", class_="fn-ref")).hrefs()[0]
+               for span in kind.find("span", class_="value")}
+    assert by_kind == {"/doc/kind/inter-regional-forum.html": "/doc/source/000.html",
+                       "/doc/kind/regional-consultative-process.html": "/doc/source/001.html"}
+    assert fact(root, "founded").attrs.get("class") is None
+
+
+def test_a_source_document_lists_the_graphs_drawn_from_it(site):
+    root = page(site, "/doc/source/000.html", "en")
+    graphs = root.one("section", id="links").one("ul", data_links="graphs")
+    assert "/graph/source/000.html" in graphs.hrefs() and "/graph/lines/000.html" in graphs.hrefs()

@@ -28,6 +28,7 @@ FACTS = (
     ("place", str(ISCM.heldIn)),
     ("host", str(ISCM.hostedBy)),
     ("mechanism", str(ISCM.mechanismsRepresentedCount)),
+    ("number-of-mechanisms", str(ISCM.declaredNumberOfMechanisms)),
     ("title", _DCT + "title"),
     ("publisher", _DCT + "publisher"),
 )
