@@ -118,9 +118,9 @@ def resource_page(loaded, desc, base_path: str) -> str:
     blank = defaultdict(list)
     for s, p, o, g in desc.context:
         if isinstance(s, BNode):
-            blank[str(s)].append({"predicate": _value(p, labeller), "value": _value(o, labeller),
-                                  "graph_curie": curie(g), "graph_href": local_href(g) or g,
-                                  "lines": lines.get((s, p, o, g), [])})
+            blank[str(s)].append({"predicate": _value(p, labeller), "value": _value(o, labeller), "graph": g,
+                                  "source": about.sources.get(g), "graph_curie": curie(g),
+                                  "graph_href": local_href(g) or g, "lines": lines.get((s, p, o, g), [])})
     def rows(groups):
         return [{"predicate": _value(p, labeller), "values": sorted(v, key=lambda r: (r["graph"], str(r["value"])))}
                 for p, v in sorted(groups.items(), key=lambda kv: curie(str(kv[0])))]
