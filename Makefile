@@ -60,7 +60,7 @@ test: $(BIN)/iscm-graph $(RUNTIME)/bin/iscm-graph system-packages $(CLIENTS)/nod
 # .mo files the package carries (committed: the wheel takes them as they are).
 TRANSLATIONS := src/iscm_graph/web/translations
 translations: $(BIN)/iscm-graph
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext --no-location --sort-output --project iscm-graph \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext --no-location --sort-output --project iscm-graph \
 	  --copyright-holder "iscm-graph contributors" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -w 100 --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics

@@ -38,14 +38,21 @@ SELECT ?m ?en ?ar ?kind ?year ?acronym WHERE {
   OPTIONAL { GRAPH <https://w3id.org/iscm/graph/source/000> { ?m iscm:foundingYear ?year } }
   OPTIONAL { GRAPH <https://w3id.org/iscm/graph/curated/names> { ?m skos:altLabel ?acronym FILTER (LANG(?acronym) = "en") } }
 }"""
+# each value's English name (required: the CSV/JSON rows carry it) and, when it has one, its Arabic name
 _FACET_VALUES = {
-    "region": "SELECT DISTINCT ?m ?v ?label { ?m iscm:geographicScope ?scope . ?scope iscm:includesRegion* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",
-    "theme": "SELECT DISTINCT ?m ?v ?label { ?m iscm:thematicFocus ?t . ?t skos:broader* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",
-    "secretariat": "SELECT DISTINCT ?m ?v ?label { ?m iscm:hasSecretariat ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') }",
+    "region": "SELECT DISTINCT ?m ?v ?label ?ar { ?m iscm:geographicScope ?scope . ?scope iscm:includesRegion* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') OPTIONAL { ?v skos:prefLabel ?ar FILTER (LANG(?ar) = 'ar') } }",
+    "theme": "SELECT DISTINCT ?m ?v ?label ?ar { ?m iscm:thematicFocus ?t . ?t skos:broader* ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') OPTIONAL { ?v skos:prefLabel ?ar FILTER (LANG(?ar) = 'ar') } }",
+    "secretariat": "SELECT DISTINCT ?m ?v ?label ?ar { ?m iscm:hasSecretariat ?v . ?v skos:prefLabel ?label FILTER (LANG(?label) = 'en') OPTIONAL { ?v skos:prefLabel ?ar FILTER (LANG(?ar) = 'ar') } }",
 }
 FACETS = ["kind", "region", "theme", "secretariat", "decade"]
-KIND_LABELS = {"RegionalConsultativeProcess": "Regional consultative process",
-               "InterRegionalForum": "Inter-regional forum", "GlobalProcess": "Global process"}
+# the kinds' names in both languages (IOM's Arabic terms)
+KIND_LABELS = {"RegionalConsultativeProcess": {"en": "Regional consultative process", "ar": "عملية تشاورية إقليمية"},
+               "InterRegionalForum": {"en": "Inter-regional forum", "ar": "منتدى أقاليمي"},
+               "GlobalProcess": {"en": "Global process", "ar": "عملية عالمية"}}
+# decades named as Arabic writers name them; others fall back to "عقد 1960"
+_DECADES_AR = {1970: "سبعينيات القرن العشرين", 1980: "ثمانينيات القرن العشرين", 1990: "تسعينيات القرن العشرين",
+               2000: "العقد الأول من القرن الحادي والعشرين", 2010: "العقد الثاني من القرن الحادي والعشرين",
+               2020: "العقد الثالث من القرن الحادي والعشرين"}
 SORTS = {"name": lambda m: m.en.lower(), "year": lambda m: (m.year or 9999, m.en.lower()),
          "kind": lambda m: (m.kind, m.en.lower()), "members": lambda m: (-(m.members or 0), m.en.lower())}
 
@@ -59,14 +66,22 @@ class Mechanism:
     year: int | None
     acronym: str | None = None
     members: int | None = None
-    values: dict[str, dict[str, str]] = field(default_factory=dict)   # facet -> value id -> label
+    # facet -> value id -> its names by language ({"en": ..., "ar": ...}; English always present)
+    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     def as_row(self) -> dict:
         return {"iri": self.iri, "name_en": self.en, "name_ar": self.ar, "acronym": self.acronym,
                 "kind": self.kind, "founding_year": self.year, "listed_members": self.members,
-                "regions": "; ".join(sorted(self.values["region"].values())),
-                "themes": "; ".join(sorted(self.values["theme"].values())),
-                "secretariats": "; ".join(sorted(self.values["secretariat"].values()))}
+                "regions": self._english("region"), "themes": self._english("theme"),
+                "secretariats": self._english("secretariat")}
+
+    def _english(self, facet: str) -> str:
+        return "; ".join(sorted(names["en"] for names in self.values[facet].values()))
+
+
+def decade_names(year: int) -> dict[str, str]:
+    start = year // 10 * 10
+    return {"en": f"{start}s", "ar": _DECADES_AR.get(start, f"عقد {start}")}
 
 
 def load_list(store, slug: str) -> list[dict]:
@@ -92,29 +107,32 @@ def load_mechanisms(store) -> list[Mechanism]:
             m.values = {"kind": {m.kind: KIND_LABELS[m.kind]}, "region": {}, "theme": {}, "secretariat": {},
                         "decade": {}}
             if m.year:
-                m.values["decade"] = {f"{m.year // 10 * 10}s": f"{m.year // 10 * 10}s"}
+                m.values["decade"] = {f"{m.year // 10 * 10}s": decade_names(m.year)}
         if r["acronym"] is not None and (m.acronym is None or len(r["acronym"].value) < len(m.acronym)):
             m.acronym = r["acronym"].value
     for facet, query in _FACET_VALUES.items():
         for r in store.query(query):
             m = mechs.get(r["m"].value)
             if m is not None:
-                m.values[facet][r["v"].value.rsplit("/", 1)[1]] = r["label"].value
+                names = {"en": r["label"].value, **({"ar": r["ar"].value} if r["ar"] is not None else {})}
+                m.values[facet].setdefault(r["v"].value.rsplit("/", 1)[1], names)
     for r in store.query("SELECT ?m (COUNT(DISTINCT ?s) AS ?n) { ?m a iscm:ConsultationMechanism ; iscm:hasMember ?s } GROUP BY ?m"):
         if r["m"].value in mechs:
             mechs[r["m"].value].members = int(r["n"].value)
     return list(mechs.values())
 
 
-def filter_mechanisms(mechs: list[Mechanism], selected: dict[str, str], sort: str = "name"):
-    """The mechanisms matching every selected facet value, and each facet's counts among them."""
+def filter_mechanisms(mechs: list[Mechanism], selected: dict[str, str], sort: str = "name", lang: str = "en"):
+    """The mechanisms matching every selected facet value, and each facet's values (id, names by
+    language, count) among them, most frequent first, then by name in `lang`."""
     chosen = [m for m in mechs if all(v in m.values[f] for f, v in selected.items() if v)]
     facets: dict[str, list[tuple[str, str, int]]] = {}
     for facet in FACETS:
         counts: dict[str, list] = {}
         for m in chosen:
-            for value, label in m.values[facet].items():
-                counts.setdefault(value, [label, 0])[1] += 1
-        facets[facet] = sorted(((v, lab, n) for v, (lab, n) in counts.items()), key=lambda t: (-t[2], t[1]))
+            for value, names in m.values[facet].items():
+                counts.setdefault(value, [names, 0])[1] += 1
+        facets[facet] = sorted(((v, names, n) for v, (names, n) in counts.items()),
+                               key=lambda t: (-t[2], t[1].get(lang) or t[1]["en"]))
     chosen.sort(key=SORTS.get(sort, SORTS["name"]))
     return chosen, facets

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _TASHKEEL = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 _SPACE = re.compile(r"[\s\u00A0_\-–—/()،,.:;«»\"']+")
 
 _INDEX_QUERY = """
-SELECT ?s ?label ?kind ?kindLabel WHERE {
+SELECT ?s ?label ?kind ?kindLabel ?kindLabelAr WHERE {
   VALUES ?kind { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess iscm:State iscm:Territory
                  iscm:RegionalBody iscm:UNRegionalCommission iscm:InternationalOrganization iscm:Secretariat
                  iscm:ThematicArea iscm:GCMObjective iscm:GCMParagraph iscm:UNDocumentParagraph iscm:GlobalMeeting
@@ -24,6 +24,7 @@ SELECT ?s ?label ?kind ?kindLabel WHERE {
   ?s skos:prefLabel|skos:altLabel|iscm:sourceLabel ?label .
   FILTER (isIRI(?s) && (LANG(?label) IN ("en", "ar")))
   ?kind rdfs:label ?kindLabel FILTER (LANG(?kindLabel) = "en")
+  OPTIONAL { ?kind rdfs:label ?kindLabelAr FILTER (LANG(?kindLabelAr) = "ar") }
 }"""
 _NAMES_QUERY = """SELECT ?s ?name WHERE { ?s skos:prefLabel ?name FILTER (isIRI(?s) && LANG(?name) IN ("en", "ar")) }"""
 # the most specific kind wins when a resource has several (an RCP is also a mechanism)
@@ -48,6 +49,7 @@ class Hit:
     ar: str | None
     matched: str
     rank: int          # 0 exact, 1 prefix, 2 word prefix, 3 contains
+    kind_labels: dict[str, str] = field(default_factory=dict)   # the kind's name by language, for the pages
 
     def as_dict(self) -> dict:
         return {"iri": self.iri, "kind": self.kind, "kindLabel": self.kind_label, "label_en": self.en,
@@ -58,7 +60,7 @@ class Hit:
 class SearchIndex:
     def __init__(self, store):
         self.entries: list[tuple[str, str, str]] = []     # (normalized label, label, iri)
-        self.kinds: dict[str, tuple[str, str]] = {}
+        self.kinds: dict[str, tuple[str, dict[str, str]]] = {}     # iri -> (kind, its names by language)
         self.names: dict[str, dict[str, str]] = {}
         for row in store.query(_NAMES_QUERY):
             self.names.setdefault(row["s"].value, {}).setdefault(row["name"].language, row["name"].value)
@@ -68,7 +70,10 @@ class SearchIndex:
             kind = row["kind"].value.rsplit("#", 1)[1]
             current = self.kinds.get(iri)
             if current is None or _KIND_ORDER.index(kind) < _KIND_ORDER.index(current[0]):
-                self.kinds[iri] = (kind, row["kindLabel"].value)
+                names = {"en": row["kindLabel"].value}
+                if row["kindLabelAr"] is not None:
+                    names["ar"] = row["kindLabelAr"].value
+                self.kinds[iri] = (kind, names)
             if (iri, label) not in seen:
                 seen.add((iri, label))
                 self.entries.append((normalize(label), label, iri))
@@ -93,8 +98,8 @@ class SearchIndex:
                 best[iri] = (rank, label)
         hits = []
         for iri, (rank, label) in best.items():
-            kind, kind_label = self.kinds[iri]
+            kind, kind_names = self.kinds[iri]
             names = self.names.get(iri, {})
-            hits.append(Hit(iri, kind, kind_label, names.get("en"), names.get("ar"), label, rank))
+            hits.append(Hit(iri, kind, kind_names["en"], names.get("en"), names.get("ar"), label, rank, kind_names))
         hits.sort(key=lambda h: (h.rank, _KIND_ORDER.index(h.kind), (h.en or h.ar or "").lower()))
         return hits[:limit]

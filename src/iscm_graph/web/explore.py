@@ -14,6 +14,7 @@ from iscm_graph.reports.search import SearchIndex
 from iscm_graph.web.common import build, cached
 from iscm_graph.rdf.formats import CSV, HTML, JSON, SVG, TABLE_TYPES, choose, content_type
 from iscm_graph.web.errors import error_response
+from iscm_graph.web.i18n import current
 from iscm_graph.web.pages import local_href
 
 bp = Blueprint("explore", __name__)
@@ -70,9 +71,13 @@ def mechanisms():
     sort = request.args.get("sort", "name")
     if sort not in SORTS:
         return error_response(400, f"sort must be one of {', '.join(SORTS)}")
-    chosen, facets = filter_mechanisms(mechs, selected, sort)
+    chosen, facets = filter_mechanisms(mechs, selected, sort, current())
     if fmt != "html":
         return _tabular([m.as_row() for m in chosen], fmt)
+    # the selected values' names, as the facets list them (a value matching nothing keeps its id)
+    selected_names = {f: next((names for value, names, _ in facets[f] if value == v), {"en": v})
+                      for f, v in selected.items() if v}
+    title, _, title_ar = LISTS["mechanisms"]
 
     def facet_link(name: str, value: str) -> str:
         """The query string with one facet (or sort, or format) set: toggles a selected facet off."""
@@ -81,8 +86,9 @@ def mechanisms():
         return urlencode({k: v for k, v in args.items() if v})
 
     resp = Response(render_template("mechanisms.html", mechanisms=chosen, facets=facets, selected=selected,
-                                    sort=sort, sorts=list(SORTS), href=local_href, build=loaded,
-                                    facet_link=facet_link, total=len(mechs)), mimetype=HTML)
+                                    selected_names=selected_names, sort=sort, sorts=list(SORTS), href=local_href,
+                                    build=loaded, facet_link=facet_link, total=len(mechs),
+                                    names={"en": title, "ar": title_ar}), mimetype=HTML)
     resp.headers["Link"] = _alternates("/browse/mechanisms", {**selected, "sort": sort})
     return resp
 

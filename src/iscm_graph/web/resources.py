@@ -6,6 +6,7 @@ import re
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask_babel import lazy_gettext
 from rdflib import Dataset, Graph, URIRef
 
 from iscm_graph.rdf.terms import to_rdflib
@@ -132,7 +133,9 @@ def _graph_document(make_graph, base_path: str, variant: str, explicit: str | No
                     lambda loaded, mt: make_graph(loaded))
 
 
-VOCABULARIES = {"ontology": ("ontology", "ISCM ontology"), "shapes": ("shapes", "SHACL shapes")}
+# the pages' titles, translated when a page is drawn
+VOCABULARIES = {"ontology": ("ontology", lazy_gettext("ISCM ontology")),
+                "shapes": ("shapes", lazy_gettext("SHACL shapes"))}
 
 
 @bp.route("/<any(ontology, shapes):name>", defaults={"ext": None})
@@ -160,4 +163,4 @@ def named_graph(path: str):
             g.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
         return g
     return _graph_document(make_graph, f"{public_base()}/graph/{stem}", "graph-" + stem.replace("/", "-"),
-                           explicit, f"Named graph {iri}")
+                           explicit, lazy_gettext("Named graph %(iri)s", iri=iri))

@@ -14,6 +14,21 @@
     yasr: { defaultPlugin: "table" }
   });
   window.iscmYasgui = yasgui;
+  // the editor's own inputs have no label: name them in the page's language (given by the page)
+  var root = document.getElementById("yasgui");
+  function labelInputs() {
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", root.dataset.endpointLabel);
+    });
+    root.querySelectorAll(".tabsList input:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", root.dataset.tabNameLabel);
+    });
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", root.dataset.queryLabel);
+    });
+  }
+  labelInputs();
+  new MutationObserver(labelInputs).observe(root, { childList: true, subtree: true });
   document.getElementById("examples").addEventListener("change", function (event) {
     var name = event.target.value;
     if (!name) return;
