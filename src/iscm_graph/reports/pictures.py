@@ -7,6 +7,7 @@ request (in the page's language); outside a request they stay English. Names of 
 are taken in `lang`, falling back to English. Values are bound to the queries, never pasted in."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
@@ -66,17 +67,20 @@ def _base(description: str, data: list[dict] | None = None, **spec) -> dict:
 
 
 def _world_layers(description: str, data: list[dict], colour: dict, tooltip: list[dict]) -> dict:
-    """A world map: every country grey, the states of `data` (keyed by ISO numeric code) coloured."""
+    """A world map: every country grey, the states of `data` (keyed by ISO numeric code) coloured.
+    Each state's shape is described (for screen readers) as its tooltip reads: "State: value"."""
+    said = " + '; ' + ".join(f"datum[{json.dumps(t['field'])}]" for t in tooltip)
     return _base(description, None, height=420, projection={"type": "equalEarth"}, layer=[
         {"data": {"url": WORLD, "format": {"type": "topojson", "feature": "countries"}},
-         "mark": {"type": "geoshape", "fill": NO_DATA, "stroke": "#ffffff", "strokeWidth": 0.3}},
+         "mark": {"type": "geoshape", "fill": NO_DATA, "stroke": "#ffffff", "strokeWidth": 0.3, "aria": False}},
         {"data": {"values": data},
          "transform": [{"lookup": "numeric", "as": "geo",
                         "from": {"data": {"url": WORLD, "format": {"type": "topojson", "feature": "countries"}},
                                  "key": "id"}},
-                       {"filter": "datum.geo != null"}],
+                       {"filter": "datum.geo != null"}, {"calculate": said, "as": "said"}],
          "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.3},
-         "encoding": {"shape": {"field": "geo", "type": "geojson"}, "color": colour, "tooltip": tooltip}},
+         "encoding": {"shape": {"field": "geo", "type": "geojson"}, "color": colour, "tooltip": tooltip,
+                      "description": {"field": "said"}}},
     ])
 
 
@@ -165,7 +169,6 @@ def member_map(store, iri: str, lang: str = "en") -> Picture | None:
 
 def _label_expr(names: dict[str, str]) -> str:
     """A Vega expression turning a legend's keys into the names shown (JSON strings are valid there)."""
-    import json
     parts = [f"datum.value === {json.dumps(k)} ? {json.dumps(v)}" for k, v in names.items()]
     return " : ".join(parts + ["datum.value"])
 

@@ -26,8 +26,13 @@
     var parsed;
     try { parsed = JSON.parse(spec.textContent); } catch (e) { return; }
     vegaEmbed(view, parsed, OPTIONS).then(function (result) {
+      // the spec's description names the drawing itself, not its container
       var svg = view.querySelector("svg");
-      if (svg) svg.setAttribute("aria-describedby", figure.id + "-caption");
+      if (svg) {
+        svg.setAttribute("role", "graphics-document");
+        svg.setAttribute("aria-label", parsed.description || "");
+        view.removeAttribute("aria-label");
+      }
       figure.setAttribute("data-drawn", "true");
       tuckTable(figure);
       return result;
