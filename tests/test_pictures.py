@@ -305,7 +305,8 @@ def test_member_map_renders_through_the_figure_macro(site, store):
                                       p=picture, href=local_href)
     [fig] = Figures(html).figures
     assert fig["attrs"] == {"class": "picture", "id": "member-map", "data-picture": "member-map",
-                            "data-table-label": "Table of the data"}
+                            "data-table-label": "Table of the data", "data-actions-label": "Save the picture",
+                            "data-svg-label": "Save as SVG", "data-png-label": "Save as PNG"}
     assert any(row[0] == "Sri Lanka" and row[1] == "LKA" for row in fig["rows"])
     assert '<a href="/doc/state/lka.html">Sri Lanka</a>' in html
     assert json.loads(fig["spec"]) == picture.spec

@@ -25,7 +25,14 @@
     if (!spec || !view) return;
     var parsed;
     try { parsed = JSON.parse(spec.textContent); } catch (e) { return; }
-    vegaEmbed(view, parsed, OPTIONS).then(function (result) {
+    var labels = figure.dataset;
+    var options = Object.assign({}, OPTIONS, {i18n: {
+      SVG_ACTION: labels.svgLabel || "Save as SVG", PNG_ACTION: labels.pngLabel || "Save as PNG",
+      CLICK_TO_VIEW_ACTIONS: labels.actionsLabel || "Save the picture"}});
+    vegaEmbed(view, parsed, options).then(function (result) {
+      // the actions menu's toggle shows only an icon: give it a name
+      var toggle = view.querySelector("details > summary");
+      if (toggle) toggle.setAttribute("aria-label", labels.actionsLabel || "Save the picture");
       // the spec's description names the drawing itself, not its container
       var svg = view.querySelector("svg");
       if (svg) {
