@@ -310,3 +310,13 @@ def test_member_map_renders_through_the_figure_macro(site, store):
     assert any(row[0] == "Sri Lanka" and row[1] == "LKA" for row in fig["rows"])
     assert '<a href="/doc/state/lka.html">Sri Lanka</a>' in html
     assert json.loads(fig["spec"]) == picture.spec
+
+
+@pytest.mark.parametrize("iri,code", [("https://w3id.org/iscm/id/body/ecowas", "NGA"),
+                                      ("https://w3id.org/iscm/id/commission/escwa", "EGY")])
+def test_member_maps_of_bodies_and_commissions(store, iri, code):
+    picture = pictures.member_map(store, iri)
+    assert picture is not None
+    assert code in {d["code"] for d in layer_values(picture.spec)}
+    assert set(picture.spec["layer"][1]["encoding"]["color"]["scale"]["domain"]) <= {
+        "chair", "co-chair", "member", "associate-member", "observer", "partner", "suspended"}

@@ -373,6 +373,11 @@ class Comparison:
     facts: dict[str, dict]
     shared: list[str]                        # states in every one of them
 
+    def states(self, lang: str = "en") -> list[tuple[str, dict]]:
+        """Every member state of any of them, (IRI, entry), by name in `lang`."""
+        union = {s: e for iri in self.iris for s, e in self.members[iri].items()}
+        return sorted(union.items(), key=lambda kv: _name(kv[1]["labels"], lang))
+
 
 FACTS_QUERY = """SELECT ?mechanism ?kind ?kindAr ?year ?status ?statusAr ?knownOn WHERE {
   ?mechanism a ?class . VALUES ?class { iscm:RegionalConsultativeProcess iscm:InterRegionalForum iscm:GlobalProcess }
