@@ -86,19 +86,45 @@ def test_run_an_example_query_in_the_editor(page):
     assert page.outside_requests == [], page.outside_requests
 
 
-def test_each_chart_loads(page):
+def drawn_marks(page, figure_id: str) -> int:
+    """Waits for the script to draw a picture; the number of marks in its SVG view."""
+    page.wait_for_selector(f'#{figure_id}[data-drawn="true"] .picture-view svg', timeout=30000)
+    return page.locator(f"#{figure_id}-view svg .mark-shape path, #{figure_id}-view svg .mark-rect path,"
+                        f" #{figure_id}-view svg .mark-symbol path").count()
+
+
+def test_each_chart_is_drawn(page):
     page.goto("/charts")
-    images = page.locator("main img")
-    assert images.count() == 4
-    for i in range(images.count()):
-        ok = page.evaluate("(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
-        assert ok, images.nth(i).get_attribute("src")
+    figures = page.locator("main figure.picture")
+    assert figures.count() == 4
+    for i in range(figures.count()):
+        fid = figures.nth(i).get_attribute("id")
+        assert drawn_marks(page, fid) > 0, fid
+        # once drawn, the table is folded into a <details>
+        assert page.locator(f"#{fid} details table.picture-table").count() == 1
     shot(page, "06-charts")
+    assert page.outside_requests == [], page.outside_requests
+
+
+@pytest.mark.parametrize("path,figure_id,step", [("/maps", "states-map", "08-maps"),
+                                                 ("/compare?m=colombo-process&m=abu-dhabi-dialogue", "compare",
+                                                  "09-compare"),
+                                                 ("/maps?lang=ar", "states-map", "10-maps-arabic")])
+def test_maps_are_drawn_from_this_server_only(page, path, figure_id, step):
+    page.outside_requests.clear()
+    page.goto(path)
+    # one shape per state with data, over the grey countries of the base layer
+    assert drawn_marks(page, figure_id) > 100
+    label = page.locator(f"#{figure_id}-view svg").first.get_attribute("aria-label") or ""
+    assert label.strip(), "the SVG has no description"
+    shot(page, step)
+    page.context.clear_cookies()        # `?lang=ar` leaves a cookie: the next tests read English pages
+    assert page.outside_requests == [], page.outside_requests
 
 
 def test_keyboard_navigation_reaches_search(page):
     page.goto("/")
-    for _ in range(12):
+    for _ in range(16):     # the home link, ten in the nav, the language link, then the search field
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "site-q":
             break

@@ -25,7 +25,7 @@ MAX_BYTES = 64 * 1024 * 1024      # per worker process
 MAX_ENTRY = 2 * 1024 * 1024       # bigger answers (dumps, whole graphs) are not kept
 CACHED_PREFIXES = ("/sparql", "/doc/", "/api/", "/browse", "/search", "/charts", "/graph/", "/ontology",
                    "/shapes", "/.well-known/", "/context.jsonld", "/source/", "/sitemap.xml", "/robots.txt",
-                   "/untranslated")
+                   "/untranslated", "/maps", "/timeline", "/overlap", "/compare")
 _KEY = "iscm.cache_key"
 
 

@@ -1,4 +1,5 @@
-"""Pages for people: browse lists, faceted mechanisms, search, charts. Each list also as CSV/JSON."""
+"""Pages for people: browse lists, faceted mechanisms, search. Each list also as CSV/JSON. (The charts
+are pictures: web/pictures.py.)"""
 from __future__ import annotations
 
 import csv
@@ -9,10 +10,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, render_template, request
 
 from iscm_graph.reports.browse import FACETS, LISTS, SORTS, filter_mechanisms, load_list, load_mechanisms
-from iscm_graph.reports.charts import CHARTS, chart_data, svg
 from iscm_graph.reports.search import SearchIndex
 from iscm_graph.web.common import build, cached
-from iscm_graph.rdf.formats import CSV, HTML, JSON, SVG, TABLE_TYPES, choose, content_type
+from iscm_graph.rdf.formats import CSV, HTML, JSON, TABLE_TYPES, choose, content_type
 from iscm_graph.web.errors import error_response
 from iscm_graph.web.i18n import current
 from iscm_graph.web.pages import local_href
@@ -128,20 +128,3 @@ def search():
     resp = Response(render_template("search.html", q=q, hits=hits, href=local_href, build=loaded), mimetype=HTML)
     resp.headers["Link"] = f'</search?{urlencode({"q": q, "format": "json"})}>; rel="alternate"; type="{JSON}"'
     return resp
-
-
-@bp.route("/charts")
-def charts():
-    loaded = build()
-    data = [_memo(loaded, ("chart", name), lambda n=name: chart_data(loaded.store, n)) for name in CHARTS]
-    return cached(Response(render_template("charts.html", charts=data, urlencode=urlencode, build=loaded),
-                           mimetype=HTML), loaded, "charts")
-
-
-@bp.route("/charts/<name>.svg")
-def chart_svg(name: str):
-    if name not in CHARTS:
-        abort(404, f"no chart {name!r}")
-    loaded = build()
-    chart = _memo(loaded, ("chart", name), lambda: chart_data(loaded.store, name))
-    return cached(Response(svg(chart), mimetype=SVG), loaded, "chart-" + name, vary_accept=False)
