@@ -193,13 +193,25 @@ PAGES = {   # path: the template that draws it
     "/source/000.html": "source.html",
     "/ontology.html": "graph.html",
     "/graph/source/000.html": "graph.html",
+    "/": "home.html",
+    "/doc/mechanism/colombo-process.html": "resource.html",
+    "/doc/mechanism/budapest-process.html": "resource.html",
+    "/doc/state/egy.html": "resource.html",
+    "/doc/body/ecowas.html": "resource.html",
+    "/doc/paragraph/a-res-73-195-50.html": "resource.html",
+    "/doc/source/000.html": "resource.html",
+    "/maps": "maps.html",
+    "/timeline": "timeline.html",
+    "/overlap": "overlap.html",
+    "/compare?m=colombo-process&m=abu-dhabi-dialogue": "compare.html",
+    "/charts": "charts.html",
 }
 
 
 def _get(client, path: str, lang: str):
     path, _, query = path.partition("?")
-    params = dict(p.split("=", 1) for p in query.split("&") if p)
-    resp = client.get(path, params={**params, "lang": lang}, headers={"Accept": "text/html"})
+    params = [tuple(p.split("=", 1)) for p in query.split("&") if p]     # a name may repeat (/compare)
+    resp = client.get(path, params=params + [("lang", lang)], headers={"Accept": "text/html"})
     assert resp.status_code == 200, (path, resp.status_code, resp.text[:300])
     return Visible(resp.text)
 

@@ -10,8 +10,9 @@ from rdflib.namespace import RDFS, SKOS
 
 from iscm_graph.namespaces import BASE, ISCM, PREFIXES
 from iscm_graph.rdf.terms import to_rdflib
+from iscm_graph.reports import pictures
 from iscm_graph.reports.profile import INFERRED, profile
-from iscm_graph.web import schema_org
+from iscm_graph.web import i18n, schema_org
 
 ONTOLOGY_NS = str(ISCM)
 TEXT_BASE = BASE + "source/"
@@ -137,6 +138,7 @@ def resource_page(loaded, desc, base_path: str) -> str:
     return render_template("resource.html", iri=desc.iri, names=names, curie=curie(desc.iri), texts=texts,
                            statements=rows(out), incoming=rows(incoming), inferred=rows(inferred), blank=blank,
                            profile=about, href=local_href, kind_labels=kind_labels,
+                           member_map=pictures.member_map(loaded.store, desc.iri, i18n.current()),
                            inferred_count=sum(len(v) for v in inferred.values()),
                            base_path=base_path, build=loaded, jsonld=jsonld)
 
