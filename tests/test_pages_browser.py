@@ -32,6 +32,7 @@ CATALOGUE = (Path(__file__).resolve().parents[1] / "src" / "iscm_graph" / "web" 
              / "LC_MESSAGES" / "messages.po")
 LANGS = ("en", "ar")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")  # numbers may be written in Arabic-Indic digits
 # Vega renders the map after the page has loaded; it gets this long before the test fails
 RENDER_MS = 20_000
 
@@ -53,6 +54,8 @@ class Profile:
     path: str
     names: dict                      # the page's h1 per language
     facts: dict = field(default_factory=dict)        # summary fact KEY -> IRIs linked in its <dd>
+    numbers: dict = field(default_factory=dict)      # summary fact KEY -> numbers (and years) its <dd> shows
+    disagreements: tuple = ()                        # summary facts whose sources disagree
     statements: dict = field(default_factory=dict)   # ontology term -> IRIs among its values
     members: dict = field(default_factory=dict)      # data-role -> IRIs with a row in that table
     member_counts: dict = field(default_factory=dict)  # data-role -> exact number of rows
@@ -83,7 +86,10 @@ PAGES = {
         "/doc/mechanism/colombo-process.html",
         {"en": "Regional Consultative Process on Overseas Employment and Contractual Labour for Countries "
                "of Origin in Asia", "ar": "عملية كولومبو"},
-        facts={"kind": [KIND_RCP], "secretariat": [f"{ID}organization/iom"], "members": []},
+        facts={"kind": [KIND_RCP], "secretariat": [f"{ID}organization/iom"], "region": [f"{ID}region/asia-pacific"],
+               "themes": [f"{ID}theme/labour-migration"]},
+        # the brochure (2014) counts 11 members, the fact sheet (2018) 12
+        numbers={"members": [11, 2014, 12, 2018], "observers": [8], "founded": [2003]}, disagreements=("members",),
         statements={"declaredKind": [KIND_RCP], "hasSecretariat": [f"{ID}organization/iom"],
                     "hasMember": [state("lka")]},
         members={"member": [state(c) for c in COLOMBO_MEMBERS], "observer": [state("are"), state("kor")]},
@@ -95,6 +101,8 @@ PAGES = {
     "budapest-process": Profile(
         "/doc/mechanism/budapest-process.html", {"en": "Budapest Process", "ar": "عملية بودابست"},
         facts={"kind": [KIND_RCP], "secretariat": [f"{ID}organization/icmpd"], "chair": [state("tur")]},
+        # the brochure's 49 predates the Silk Routes countries, the fact sheet counts 52
+        numbers={"members": [49, 52], "observers": [7], "founded": [1993]}, disagreements=("members",),
         statements={"hasSecretariat": [f"{ID}organization/icmpd"], "hasChair": [state("tur")]},
         members={"member": [state("tur"), state("hun"), state("afg"), state("irq"), state("pak")],
                  "observer": [state("usa"), state("can")], "chair": [state("tur")],
@@ -104,8 +112,10 @@ PAGES = {
     # data/memberships/*.csv rows for EGY, and the mechanisms derived from its bodies' memberships
     "egypt": Profile(
         "/doc/state/egy.html", {"en": "Egypt", "ar": "مصر"},
-        facts={"un-status": [f"{ID}concept/un-member-state"],
-               "mechanisms": [f"{ID}mechanism/khartoum-process", f"{ID}mechanism/mtm"]},
+        facts={"un-status": [f"{ID}concept/un-member-state"], "code": []},
+        # member of six mechanisms today: Khartoum, MTM, and PAFoM, MIDCOM, GFMD, the Arab RCP through
+        # its bodies (the Rabat Process ended in 2014)
+        numbers={"mechanisms": [6]},
         statements={"memberOf": [f"{ID}mechanism/khartoum-process", f"{ID}mechanism/mtm", f"{ID}body/au",
                                  f"{ID}body/las"]},
         memberships=(f"{ID}mechanism/khartoum-process", f"{ID}mechanism/mtm", f"{ID}mechanism/rabat-process",
@@ -116,7 +126,7 @@ PAGES = {
     "ecowas": Profile(
         "/doc/body/ecowas.html",
         {"en": "Economic Community of West African States", "ar": "الجماعة الاقتصادية لدول غرب أفريقيا"},
-        facts={"members": []},
+        facts={"members": []}, numbers={"members": [12]},
         statements={"hasMember": [state(c) for c in ECOWAS_MEMBERS]},
         members={"member": [state(c) for c in ECOWAS_MEMBERS],
                  "former": [state("bfa"), state("mli"), state("ner"), state("mrt")]},
@@ -127,15 +137,17 @@ PAGES = {
     # forum (IMRF); 50 invites RCPs to regional reviews; 52 invites RCPs to contribute to the IMRF
     "gcm-49": Profile(
         "/doc/paragraph/a-res-73-195-49.html", {"en": "GCM paragraph 49", "ar": "الفقرة 49 من الاتفاق العالمي"},
-        facts={"document": [GCM], "mentions": [IMRF, f"{ID}event/high-level-dialogue"]},
+        facts={"document": [GCM], "mentions": [IMRF, f"{ID}event/high-level-dialogue"]}, numbers={"number": [49]},
         statements={"partOfDocument": [GCM], "mentions": [IMRF]}),
     "gcm-50": Profile(
         "/doc/paragraph/a-res-73-195-50.html", {"en": "GCM paragraph 50", "ar": "الفقرة 50 من الاتفاق العالمي"},
         facts={"document": [GCM], "mentions": [KIND_RCP, IMRF, f"{ID}forum/regional-reviews"]},
+        numbers={"number": [50]},
         statements={"partOfDocument": [GCM], "mentions": [KIND_RCP, IMRF], "invites": [KIND_RCP]}),
     "gcm-52": Profile(
         "/doc/paragraph/a-res-73-195-52.html", {"en": "GCM paragraph 52", "ar": "الفقرة 52 من الاتفاق العالمي"},
         facts={"document": [GCM], "mentions": [KIND_RCP, f"{ID}kind/consultation-mechanism", IMRF]},
+        numbers={"number": [52]},
         statements={"partOfDocument": [GCM], "mentions": [KIND_RCP, IMRF], "invites": [KIND_RCP]}),
 }
 CASES = [pytest.param(name, lang, id=f"{lang}-{name}") for name in PAGES for lang in LANGS]
@@ -250,6 +262,7 @@ def test_language_title_switch_and_footer(page, server, interface, name, lang):
     wanted = profile.names[lang]
     if name == "home":
         assert page.locator(f'main h1[lang="{lang}"]').inner_text().strip() == wanted
+        assert page.locator("main h1").first.get_attribute("lang") == lang  # the page's language first
         assert title == interface("ISCM knowledge graph", lang)
     else:
         assert page.locator("main h1").inner_text().strip() == wanted
@@ -334,13 +347,23 @@ def test_summary_box(page, name, lang):
     summary = page.locator('aside#summary.summary[aria-labelledby="summary-title"]')
     assert summary.count() == 1
     assert summary.locator("h2#summary-title").inner_text().strip()
-    for key, iris in PAGES[name].facts.items():
+    profile = PAGES[name]
+    for key in {**profile.facts, **profile.numbers}:
         fact = summary.locator(f'dl .fact[data-fact="{key}"]')
         assert fact.count() == 1, f"no fact {key!r}"
         assert fact.locator("dt").inner_text().strip(), f"fact {key!r} has no name"
         assert fact.locator("dd").first.inner_text().strip(), f"fact {key!r} has no value"
-        for iri in iris:
+        for iri in profile.facts.get(key, []):
             assert linked(fact.locator("dd"), iri).count() >= 1, f"fact {key!r} does not link {iri}"
+        # the text without the footnote numbers (they stick to the values)
+        text = fact.locator("dd").evaluate(
+            "dd => { const c = dd.cloneNode(true); c.querySelectorAll('sup').forEach(s => s.remove());"
+            " return c.textContent; }")
+        shown = {int(n) for n in re.findall(r"[0-9]+", text.translate(DIGITS))}
+        missing = [n for n in profile.numbers.get(key, []) if n not in shown]
+        assert not missing, f"fact {key!r} does not show {missing}"
+    for key in profile.disagreements:
+        assert summary.locator(f'.fact[data-fact="{key}"] dd.disagreement').count() == 1, f"{key!r} disagreement"
     if lang == "ar":
         assert ARABIC.search(summary.locator("h2#summary-title").inner_text())
 
@@ -351,7 +374,8 @@ def test_summary_box(page, name, lang):
         assert re.fullmatch(r"#fn-\d+", href), href
         note = page.locator(f"ol#footnotes > li{href}")
         assert note.count() == 1, f"{href} has no footnote"
-        assert note.locator('a[href^="/doc/source/"], a[href^="/source/"]').count() >= 1
+        # a source document, or the curated graph a fact comes from
+        assert note.locator('a[href^="/doc/source/"], a[href^="/source/"], a[href^="/graph/"]').count() >= 1
 
     # the inferred statements are there but folded away
     inferred = page.locator("#statements details#inferred")
@@ -401,10 +425,11 @@ def test_links(page, name, lang):
 def _assert_map_table(pg, name, lang):
     table = pg.locator("#member-map table.picture-table")
     assert table.count() == 1
-    assert table.locator("caption").inner_text().strip()
+    # text_content: with JavaScript the table may be folded away behind the drawn map
+    assert table.locator("caption").text_content().strip()
     assert table.locator('thead th[scope="col"]').count() >= 1
     assert table.locator("tbody tr").count() >= PAGES[name].member_counts["member"]
-    text = table.inner_text()
+    text = table.text_content()
     for member in PAGES[name].map_names[lang]:
         assert member in text, f"{member} is not in the map's table"
 
@@ -447,7 +472,7 @@ def test_no_serious_accessibility_violation(page, name, lang):
 
 @pytest.mark.parametrize("name,lang", PROFILES)
 def test_without_javascript_the_facts_members_and_map_table_stay(static_page, name, lang):
-    assert static_page.locator("#summary .fact").count() >= len(PAGES[name].facts)
+    assert static_page.locator("#summary .fact").count() >= len({**PAGES[name].facts, **PAGES[name].numbers})
     _assert_members(static_page, name)
     if PAGES[name].has_map:
         assert static_page.locator("#member-map .picture-view svg").count() == 0
