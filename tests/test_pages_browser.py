@@ -432,6 +432,8 @@ def _assert_map_table(pg, name, lang):
     text = table.text_content()
     for member in PAGES[name].map_names[lang]:
         assert member in text, f"{member} is not in the map's table"
+    for iri in PAGES[name].members["member"]:
+        assert linked(table, iri).count() >= 1, f"the map's table does not link {iri}"
 
 
 @pytest.mark.parametrize("name,lang", MAPS)
@@ -452,6 +454,10 @@ def test_member_map(page, server, name, lang):
     page.wait_for_selector("#member-map-view.picture-view svg", timeout=RENDER_MS)
     paths = page.locator("#member-map .picture-view svg path")
     assert paths.count() >= PAGES[name].member_counts["member"]
+    # the members' shapes are described by name (what a screen reader says of them)
+    labels = paths.evaluate_all("ps => ps.map(p => p.getAttribute('aria-label') || '')")
+    for member in PAGES[name].map_names[lang]:
+        assert any(member in label for label in labels), f"no shape on the map is described as {member}"
     _assert_map_table(page, name, lang)
     assert outside_requests(page, server) == []
 
@@ -477,6 +483,8 @@ def test_without_javascript_the_facts_members_and_map_table_stay(static_page, na
     if PAGES[name].has_map:
         assert static_page.locator("#member-map .picture-view svg").count() == 0
         _assert_map_table(static_page, name, lang)
+        assert static_page.locator("#member-map table.picture-table").is_visible(), "the map's table is hidden"
+    assert static_page.locator("#summary").is_visible()
 
 
 @pytest.mark.parametrize("name,lang", CASES)
