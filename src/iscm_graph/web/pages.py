@@ -67,7 +67,7 @@ class Labeller:
 def _value(term, labeller) -> dict:
     if isinstance(term, Literal):
         return {"kind": "literal", "text": str(term), "lang": term.language,
-                "dir": "rtl" if term.language == "ar" else None,
+                "dir": "rtl" if term.language == "ar" else "ltr" if term.language else None,
                 "datatype": curie(str(term.datatype)) if term.datatype else None}
     if isinstance(term, BNode):
         return {"kind": "blank", "id": str(term)}
