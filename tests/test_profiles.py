@@ -305,3 +305,14 @@ def test_a_source_document_lists_the_graphs_drawn_from_it(site):
     root = page(site, "/doc/source/000.html", "en")
     graphs = root.one("section", id="links").one("ul", data_links="graphs")
     assert "/graph/source/000.html" in graphs.hrefs() and "/graph/lines/000.html" in graphs.hrefs()
+
+
+def test_dates_keep_the_precision_the_sources_give(site):
+    """A membership list that gives only a year shows the year (not 1 January of it); one that gives a
+    day shows the day; a chair whose term ends in a year not yet over is still the chair."""
+    root = page(site, "/doc/mechanism/colombo-process.html", "en")
+    cells = members(root, "chair")[ID + "state/ind"].find("td")
+    assert (cells[1].text, cells[2].text) == ("2024", "2026")
+    eu = page(site, "/doc/body/eu.html", "en")
+    joined = {iri: tr.find("td")[1].text for iri, tr in members(eu, "member").items()}
+    assert joined[ID + "state/dnk"] == "Jan 1, 1973" and joined[ID + "state/hrv"] == "Jul 1, 2013"

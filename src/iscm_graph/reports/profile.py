@@ -233,7 +233,9 @@ def _memberships(store, this, notes: _Footnotes) -> tuple[dict, list]:
             m = row["m"].value
             if m not in found:
                 end = _text(row["end"])
-                ended = row["ended"].value == "true" and (end is None or end < today)
+                # over: an end whose day (a year's last day when only the year is known) has passed
+                last_day = _text(row["endDay"])
+                ended = row["ended"].value == "true" and (last_day is None or last_day < today)
                 found[m] = Membership(m, row["org"].value, row["member"].value, role_name(row["role"].value),
                                       row["role"].value, _text(row["begin"]), end, ended,
                                       row["derived"].value == "true", [], row["g"].value)

@@ -49,11 +49,15 @@ FACTS_QUERY = """SELECT ?this ?key ?o ?g ?s ?p ?compared WHERE {
 }""" % " ".join(f'("{k}" <{p}>)' for k, p in FACTS if p.startswith("http"))
 
 # The membership records of an organisation (?this as org:organization) or of a member (org:member).
-MEMBERSHIPS = """SELECT ?this ?m ?org ?member ?role ?begin ?end ?ended ?src ?derived ?g WHERE {
+MEMBERSHIPS = """SELECT ?this ?m ?org ?member ?role ?begin ?end ?endDay ?ended ?src ?derived ?g WHERE {
   GRAPH ?g { ?m org:organization ?org ; org:member ?member ; org:role ?role . }
   FILTER (%s = ?this)
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDDate ?begin }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd ?e OPTIONAL { ?e time:inXSDDate ?end } }
+  # a date given only as a year keeps that precision (time:inXSDgYear beside the day it stands for)
+  OPTIONAL { ?m org:memberDuring/time:hasBeginning ?b . ?b time:inXSDDate ?beginDay
+             OPTIONAL { ?b time:inXSDgYear ?beginYear } }
+  OPTIONAL { ?m org:memberDuring/time:hasEnd ?e OPTIONAL { ?e time:inXSDDate ?endDay OPTIONAL { ?e time:inXSDgYear ?endYear } } }
+  BIND (COALESCE(?beginYear, ?beginDay) AS ?begin)
+  BIND (COALESCE(?endYear, ?endDay) AS ?end)
   BIND (BOUND(?e) AS ?ended)
   OPTIONAL { { ?m dcterms:source ?src } UNION { ?m prov:wasDerivedFrom/dcterms:source ?src } }
   BIND (EXISTS { ?m iscm:derived true } AS ?derived)
