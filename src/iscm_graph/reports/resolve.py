@@ -52,9 +52,9 @@ SELECT ?s ?kind ?kindLabel ?p ?v WHERE {
 }""" % (" ".join(f"iscm:{k}" for k in KIND_ORDER + ["ConsultationMechanism"]),
         " ".join(_NAME_PROPERTIES + tuple(CODE_PROPERTIES.values())))
 _EXISTS = "ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }"
-_QID = re.compile(r"^(?:wd:|(?:https?://)?(?:www\.)?wikidata\.org/(?:entity|wiki)/)?(Q[1-9][0-9]*)$", re.I)
+QID = re.compile(r"^(?:wd:|(?:https?://)?(?:www\.)?wikidata\.org/(?:entity|wiki)/)?(Q[1-9][0-9]*)$", re.I)
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
-_ORDER = KIND_ORDER + ["ConsultationMechanism"]
+ORDER = KIND_ORDER + ["ConsultationMechanism"]
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Entity:
     @property
     def kind(self) -> str:
         """The most specific class (a regional consultative process before a mechanism)."""
-        return min(self.classes, key=_ORDER.index)
+        return min(self.classes, key=ORDER.index)
 
     def kind_label(self, lang: str = "en") -> str:
         labels = self.kind_labels.get(self.kind, {})
@@ -110,6 +110,7 @@ class Resolver:
         # normalized key -> IRIs; names and identifiers (slugs, codes, Q-ids) apart, for the nearest names
         self.by_name: dict[str, set[str]] = {}
         self.by_id: dict[str, set[str]] = {}
+        self.class_labels: dict[str, dict[str, str]] = {}     # class -> language -> label
         for row in store.query(_INDEX_QUERY):
             iri = row["s"].value
             entity = self.entities.get(iri) or self.entities.setdefault(iri, Entity(iri))
@@ -117,6 +118,7 @@ class Resolver:
             entity.classes.add(kind)
             if row["kindLabel"] is not None:
                 entity.kind_labels.setdefault(kind, {})[row["kindLabel"].language] = row["kindLabel"].value
+                self.class_labels.setdefault(kind, {})[row["kindLabel"].language] = row["kindLabel"].value
             if row["p"] is not None:
                 self._add_value(entity, row["p"].value, row["v"])
         for iri, entity in self.entities.items():
@@ -150,7 +152,7 @@ class Resolver:
     def exact(self, text: str, kind: str | None = None) -> list[Entity]:
         """Every resource the text names exactly (IRI, Q-id, slug, code or name), of `kind` if given."""
         text = text.strip()
-        qid = _QID.match(text)
+        qid = QID.match(text)
         if qid:
             iris = self.by_id.get(qid.group(1).casefold(), set())
         elif "://" in text and _IRI.match(text):
@@ -159,7 +161,7 @@ class Resolver:
             key = normalize(text)
             iris = self.by_id.get(key, set()) | self.by_name.get(key, set())
         found = [self.entities[i] for i in iris if self.entities[i].is_kind(kind)]
-        return sorted(found, key=lambda e: (_ORDER.index(e.kind), e.name().casefold()))
+        return sorted(found, key=lambda e: (ORDER.index(e.kind), e.name().casefold()))
 
     def nearest(self, text: str, kind: str | None = None, n: int = 5) -> list[Entity]:
         """The resources with the names closest to `text` (difflib's ratio over normalized names)."""
@@ -197,7 +199,7 @@ class Resolver:
             listed = "; ".join(f"{e.name()} ({e.kind_label()}) <{e.iri}>" for e in found)
             raise ResolveError(f"{what}: {text!r} names {len(found)} resources: {listed}",
                                [e.candidate() for e in found])
-        if "://" in text and _IRI.match(text) and not _QID.match(text):
+        if "://" in text and _IRI.match(text) and not QID.match(text):
             if self.exists(text):
                 if kind is None:
                     return text
