@@ -71,7 +71,10 @@ def test_schemathesis(server, tmp_path):
     import sys
 
     cli = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
-    out = subprocess.run([cli, "run", server + "/api/openapi.json", "--checks", "all", "--max-examples", "30",
+    # Every check but "schema-valid data is accepted": an iri parameter takes any name, and a well-formed
+    # name may name nothing in the dataset, which is answered 400 with the nearest names (documented).
+    out = subprocess.run([cli, "run", server + "/api/openapi.json", "--checks", "all",
+                          "--exclude-checks", "positive_data_acceptance", "--max-examples", "30",
                           "--seed", "1", "--report", "junit", "--report-dir", str(tmp_path)],
                          capture_output=True, text=True, timeout=900, env={**os.environ, "NO_COLOR": "1"})
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
