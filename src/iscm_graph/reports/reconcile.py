@@ -10,7 +10,6 @@ ids `alpha2`, `alpha3`, `numericCode` (ISO 3166-1) and `wikidata`.
 from __future__ import annotations
 
 import difflib
-import math
 
 from iscm_graph.errors import QueryError
 from iscm_graph.reports.resolve import QID, ORDER, ACTORS, KINDS, ONTOLOGY, CODE_PROPERTIES, Entity, Resolver
@@ -299,7 +298,7 @@ def page_args(cursor, limit=None) -> tuple[int, int]:
             number = default if value in (None, "") else int(value)
         except ValueError:
             raise ReconcileError(f"{name}: a whole number, not {value!r}") from None
-        if number < 0 or (name == "limit" and not 1 <= number <= MAX_LIMIT) or math.isnan(number):
+        if number < 0 or (name == "limit" and not 1 <= number <= MAX_LIMIT):
             raise ReconcileError(f"{name}: {number} is out of range")
         out.append(number)
     return out[0], out[1]

@@ -20,7 +20,6 @@ from iscm_graph.namespaces import BASE
 from iscm_graph.reports.search import KIND_ORDER, normalize
 
 ONTOLOGY = BASE + "ontology#"
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 # The resolver's own kinds, as people name them (a parameter or a reconciliation type narrows to one):
 # each is a set of classes of the ontology.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -128,10 +127,10 @@ class Resolver:
     def _add_value(self, entity: Entity, prop: str, value) -> None:
         local = prop.rsplit("#", 1)[-1]
         if local in ("exactMatch", "sameAs"):
-            if value.value.startswith(WIKIDATA_ENTITY) and value.value not in entity.wikidata:
-                qid = value.value[len(WIKIDATA_ENTITY):].upper()
-                entity.wikidata.append(qid)
-                self.by_id.setdefault(qid.casefold(), set()).add(entity.iri)
+            qid = QID.match(value.value) if "wikidata.org/" in value.value else None
+            if qid and qid.group(1).upper() not in entity.wikidata:
+                entity.wikidata.append(qid.group(1).upper())
+                self.by_id.setdefault(qid.group(1).casefold(), set()).add(entity.iri)
         elif local in CODE_PROPERTIES:
             entity.codes[local] = value.value
             keys = {value.value.casefold()}
