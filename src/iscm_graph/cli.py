@@ -147,13 +147,15 @@ def query(ctx, query_or_file, fmt, params):
         named = parse_query_file(path)
     elif query_or_file in queries:
         named = queries[query_or_file]
+    store = EmbeddedStore.from_build(build)
     if named is not None:
-        text, bindings = named.text, named.bind(values)
+        from iscm_graph.reports.resolve import Resolver
+        # iri parameters take names, codes and slugs too (`-p state=egy`)
+        text, bindings = named.text, named.bind(values, Resolver(store))
     else:
         if values:
             raise QueryError("--param is only for catalogue queries (queries/*.rq)")
         text, bindings = query_or_file, {}
-    store = EmbeddedStore.from_build(build)
     click.echo(render(store.query(text, bindings), fmt).rstrip("\n"))
 
 

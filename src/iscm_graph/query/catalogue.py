@@ -2,7 +2,10 @@
 
 Headers: `summary` (required), `params` (comma-separated `name:type` or `name:type=default`, types
 iri | string | integer | date | year | lang-string), `example` (any text). Parameters are bound as
-RDF terms through the store's substitutions, never pasted into the query text.
+RDF terms through the store's substitutions, never pasted into the query text. An `iri` parameter
+takes a full IRI or what people type (a name, code, slug or Wikidata id) when a resolver
+(reports/resolve.py) is given; a parameter named after a kind (`state`, `mechanism`, ...) only takes
+that kind.
 """
 from __future__ import annotations
 
@@ -17,6 +20,9 @@ from iscm_graph.errors import QueryError
 
 _HEADER = re.compile(r"^#\+\s*([A-Za-z_-]+)\s*:\s*(.*?)\s*$")
 _TYPES = {"iri", "string", "integer", "date", "year"}
+# iri parameters whose name says the kind of resource they take (the resolver's kinds)
+PARAM_KINDS = {"state": "state", "mechanism": "mechanism", "region": "region", "theme": "theme",
+               "body": "body", "commission": "commission", "objective": "objective"}
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,9 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
-    def bind(self, values: dict[str, str]) -> dict:
-        """Turn user-given strings into RDF terms by declared type; complain precisely otherwise."""
+    def bind(self, values: dict[str, str], resolver=None) -> dict:
+        """Turn user-given strings into RDF terms by declared type; complain precisely otherwise.
+        With a resolver, `iri` values may be names, codes or slugs (ResolveError lists candidates)."""
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             raise QueryError(f"query {self.name!r} has no parameter(s) {', '.join(sorted(unknown))}")
@@ -45,7 +52,10 @@ class NamedQuery:
             raw = values.get(p.name, p.default)
             if raw is None:
                 raise QueryError(f"query {self.name!r} needs parameter {p.name!r} ({p.type})")
-            bound[p.name] = to_term(raw, p.type, p.name)
+            if p.type == "iri" and resolver is not None:
+                bound[p.name] = URIRef(resolver.resolve(raw, PARAM_KINDS.get(p.name), f"parameter {p.name!r}"))
+            else:
+                bound[p.name] = to_term(raw, p.type, p.name)
         return bound
 
 

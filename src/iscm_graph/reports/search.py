@@ -3,6 +3,8 @@
 English is matched case-insensitively; Arabic ignores diacritics (tashkeel), tatweel, the forms of
 alef with hamza or madda (أ إ آ ٱ → ا), ta marbuta / ha (ة → ه) and alef maqsura / ya (ى → ي).
 Results rank exact matches, then prefixes (of the name or of a word in it), then other substrings.
+With a resolver (reports/resolve.py), what names a resource without being a label of it (an ISO code,
+a slug, a Wikidata id such as Q79) finds it as an exact match too.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ SELECT ?s ?label ?kind ?kindLabel ?kindLabelAr WHERE {
 }"""
 _NAMES_QUERY = """SELECT ?s ?name WHERE { ?s skos:prefLabel ?name FILTER (isIRI(?s) && LANG(?name) IN ("en", "ar")) }"""
 # the most specific kind wins when a resource has several (an RCP is also a mechanism)
-_KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "Territory",
+KIND_ORDER = ["RegionalConsultativeProcess", "InterRegionalForum", "GlobalProcess", "State", "Territory",
                "RegionalBody", "UNRegionalCommission", "Secretariat", "InternationalOrganization", "ThematicArea",
                "GCMObjective", "GCMParagraph", "UNDocumentParagraph", "GlobalMeeting", "SourceDocument", "Region",
                "Event"]
@@ -58,7 +60,8 @@ class Hit:
 
 
 class SearchIndex:
-    def __init__(self, store):
+    def __init__(self, store, resolver=None):
+        self.resolver = resolver
         self.entries: list[tuple[str, str, str]] = []     # (normalized label, label, iri)
         self.kinds: dict[str, tuple[str, dict[str, str]]] = {}     # iri -> (kind, its names by language)
         self.names: dict[str, dict[str, str]] = {}
@@ -69,7 +72,7 @@ class SearchIndex:
             iri, label = row["s"].value, row["label"].value
             kind = row["kind"].value.rsplit("#", 1)[1]
             current = self.kinds.get(iri)
-            if current is None or _KIND_ORDER.index(kind) < _KIND_ORDER.index(current[0]):
+            if current is None or KIND_ORDER.index(kind) < KIND_ORDER.index(current[0]):
                 names = {"en": row["kindLabel"].value}
                 if row["kindLabelAr"] is not None:
                     names["ar"] = row["kindLabelAr"].value
@@ -96,10 +99,14 @@ class SearchIndex:
                 continue
             if iri not in best or rank < best[iri][0]:
                 best[iri] = (rank, label)
+        if self.resolver is not None:
+            for entity in self.resolver.exact(query):
+                if entity.iri in self.kinds:
+                    best[entity.iri] = (0, query.strip())
         hits = []
         for iri, (rank, label) in best.items():
             kind, kind_names = self.kinds[iri]
             names = self.names.get(iri, {})
             hits.append(Hit(iri, kind, kind_names["en"], names.get("en"), names.get("ar"), label, rank, kind_names))
-        hits.sort(key=lambda h: (h.rank, _KIND_ORDER.index(h.kind), (h.en or h.ar or "").lower()))
+        hits.sort(key=lambda h: (h.rank, KIND_ORDER.index(h.kind), (h.en or h.ar or "").lower()))
         return hits[:limit]

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from iscm_graph.errors import IscmError, LimitError, NoBuildError, QueryError
 from iscm_graph.rdf.formats import HTML, JSON, TEXT
+from iscm_graph.reports.resolve import ResolveError
 
 
 def prefers_html(accept) -> bool:
@@ -25,14 +26,15 @@ def error_page(status: int, message: str) -> Response | None:
     return resp
 
 
-def error_response(status: int, message: str, headers: dict | None = None) -> Response:
+def error_response(status: int, message: str, headers: dict | None = None, extra: dict | None = None) -> Response:
+    """`extra` joins the JSON error object (e.g. the candidates of an ambiguous name)."""
     accept = request.accept_mimetypes
     wants_json = accept.best_match([TEXT, JSON]) == JSON and accept[JSON] > accept[TEXT]
     page = error_page(status, message) if prefers_html(accept) else None
     if page is not None:
         resp = page
     elif wants_json:
-        body = json.dumps({"error": {"status": status, "message": message}})
+        body = json.dumps({"error": {"status": status, "message": message, **(extra or {})}}, ensure_ascii=False)
         resp = Response(body, status=status, mimetype=JSON)
     else:
         resp = Response(f"{status} {message}\n", status=status, mimetype=TEXT)
@@ -52,6 +54,10 @@ def register(app) -> None:
     @app.errorhandler(QueryError)
     def query_error(exc: QueryError):
         return error_response(400, str(exc))
+
+    @app.errorhandler(ResolveError)
+    def resolve_error(exc: ResolveError):
+        return error_response(400, str(exc), extra={"candidates": exc.candidates})
 
     @app.errorhandler(LimitError)
     def limit_error(exc: LimitError):

@@ -120,7 +120,7 @@ def search():
     if len(q) > 200:
         return error_response(400, "the search text is limited to 200 characters")
     loaded = build()
-    index = _memo(loaded, "search", lambda: SearchIndex(loaded.store))
+    index = _memo(loaded, "search", lambda: SearchIndex(loaded.store, loaded.resolver()))
     hits = index.search(q) if q.strip() else []
     if fmt == "json":
         return Response(json.dumps({"q": q, "results": [h.as_dict() for h in hits]}, ensure_ascii=False),

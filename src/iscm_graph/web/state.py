@@ -34,6 +34,13 @@ class LoadedBuild:
     def store_kind(self) -> str:
         return "embedded" if isinstance(self.store, EmbeddedStore) else "external"
 
+    def resolver(self):
+        """Names, codes and slugs to IRIs (reports/resolve.py), indexed once per build, on first use."""
+        if "resolver" not in self.cache:
+            from iscm_graph.reports.resolve import Resolver
+            self.cache["resolver"] = Resolver(self.store)
+        return self.cache["resolver"]
+
     @property
     def build_id(self) -> str:
         return self.manifest["build_id"]
