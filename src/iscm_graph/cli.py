@@ -56,7 +56,7 @@ def build(ctx):
     from iscm_graph.pipeline.build import run_build
     from iscm_graph.pipeline.reason import InconsistentError
     from iscm_graph.query.store import EmbeddedStore
-    from iscm_graph.reports.summary import headline_counts
+    from iscm_graph.reports.summary import headline_counts, render_wikidata_coverage, wikidata_coverage
 
     settings = _settings(ctx)
     started = time.perf_counter()
@@ -82,6 +82,7 @@ def build(ctx):
     click.echo("\nSummary:")
     for what, n in headline_counts(store).items():
         click.echo(f"  {n:>5}  {what}")
+    click.echo(render_wikidata_coverage(wikidata_coverage(store)))
     from iscm_graph.reports.coverage import membership_coverage, render_coverage
     click.echo("\nMemberships:")
     click.echo(render_coverage(*membership_coverage(store)))
