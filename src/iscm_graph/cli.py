@@ -198,18 +198,24 @@ def memberships(ctx, fmt):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(graph_format_names()),
-              default="nq", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*graph_format_names(), "quickstatements", "csvw"]),
+              default="nq", show_default=True,
+              help="An RDF format; quickstatements (memberships for Wikidata) or csvw (CSV tables with "
+                   "CSV on the Web metadata, into the folder -o names).")
 @click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Only this named graph (repeatable).")
 @click.option("--inferred/--no-inferred", default=True, show_default=True, help="Include the inferred graph.")
-@click.option("-o", "--output", default=None, help="File to write (gzip when it ends in .gz); default stdout.")
+@click.option("-o", "--output", default=None,
+              help="File to write (gzip when it ends in .gz; a folder for csvw); default stdout.")
 @click.pass_context
 @handle_errors
 def export(ctx, fmt, graphs, inferred, output):
     """Export the last good build: deterministic (canonical blank nodes, sorted)."""
     from iscm_graph.build_folder import current_build
-    from iscm_graph.publish.export import export_to
+    from iscm_graph.publish.export import REGISTRY_FORMATS, export_for_registry, export_to
 
+    if fmt in REGISTRY_FORMATS:
+        click.echo(export_for_registry(current_build(_settings(ctx)), fmt, output, list(graphs)), err=True)
+        return
     n = export_to(current_build(_settings(ctx)), fmt, output, list(graphs) or None, inferred)
     if output not in (None, "-"):
         click.echo(f"{n} statements written to {output}", err=True)
