@@ -35,6 +35,14 @@ DUMPS = "dumps"
 # the gzipped dumps every build writes: file name -> format (rdf/formats.py)
 DUMP_FILES = {"dataset.nq.gz": graph_format("nq"), "dataset.trig.gz": graph_format("trig"),
               "dataset.ttl.gz": graph_format("turtle")}
+# the exports for registries that do not take RDF, written beside the dumps and served at /download:
+# file name -> (media type, EU file-type code, title)
+REGISTRY_FILES = {
+    "memberships-quickstatements.txt": ("text/plain", "TXT",
+                                        "Memberships as QuickStatements V1 commands for Wikidata (P463)"),
+    "tables-csvw.zip": ("application/zip", "ZIP",
+                        "States, mechanisms and memberships as CSV with CSV on the Web metadata (zip)"),
+}
 
 
 def current_build(settings) -> Path:

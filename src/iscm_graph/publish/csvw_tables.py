@@ -13,6 +13,7 @@ regional bodies, commissions and the UN are in the RDF dumps and the QuickStatem
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -211,27 +212,51 @@ def table_rows(store) -> dict[str, list[dict]]:
     return {"states.csv": states, "mechanisms.csv": mechanisms, "memberships.csv": memberships}
 
 
+def csvw_files(store) -> dict[str, bytes]:
+    """The three CSV files (RFC 4180, UTF-8, header = column names) and csv-metadata.json."""
+    meta = metadata()
+    tables = table_rows(store)
+    files = {}
+    for table in meta["tables"]:
+        names = [c["name"] for c in table["tableSchema"]["columns"] if not c.get("virtual")]
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")       # RFC 4180, the CSVW default dialect
+        writer.writerow(names)
+        for row in tables[table["url"]]:
+            writer.writerow([row[n] for n in names])
+        files[table["url"]] = buf.getvalue().encode("utf-8")
+    files["csv-metadata.json"] = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
 def write_csvw(build: Path, folder: str | Path) -> dict[str, int]:
-    """Write the three CSV files and csv-metadata.json into `folder`; returns rows per file."""
+    """Write the three CSV files and csv-metadata.json into `folder`; returns rows per table."""
     from iscm_graph.query.store import EmbeddedStore
 
     folder = Path(folder)
-    meta = metadata()
-    tables = table_rows(EmbeddedStore.from_build(build))
+    files = csvw_files(EmbeddedStore.from_build(build))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for table in meta["tables"]:
-            names = [c["name"] for c in table["tableSchema"]["columns"] if not c.get("virtual")]
-            with (folder / table["url"]).open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh, lineterminator="\r\n")       # RFC 4180, the CSVW default dialect
-                writer.writerow(names)
-                for row in tables[table["url"]]:
-                    writer.writerow([row[n] for n in names])
-        (folder / "csv-metadata.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
     except OSError as exc:
         raise IscmError(f"cannot write {folder}: {exc.strerror}") from None
-    return {name: len(rows) for name, rows in tables.items()}
+    return {name: len(list(csv.reader(io.StringIO(data.decode("utf-8"))))) - 1
+            for name, data in files.items() if name.endswith(".csv")}
 
 
-__all__ = ["metadata", "table_rows", "write_csvw"]
+def csvw_zip(files: dict[str, bytes]) -> bytes:
+    """The files in one zip archive, deterministic: fixed order and timestamps."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, files[name])
+    return buf.getvalue()
+
+
+__all__ = ["metadata", "table_rows", "csvw_files", "csvw_zip", "write_csvw"]

@@ -98,14 +98,18 @@ def membership_commands(store) -> QuickStatementsResult:
     return result
 
 
-def write_quickstatements(build: Path, target: str | None, err=None) -> QuickStatementsResult:
-    """Write the commands to `target` (a file, or stdout for None / '-'); the summary goes to `err`."""
+def commands_text(result: QuickStatementsResult) -> str:
+    return "".join(line + "\n" for line in result.commands)
+
+
+def write_quickstatements(build: Path, target: str | None) -> QuickStatementsResult:
+    """Write the commands to `target` (a file, or stdout for None / '-')."""
     import sys
 
     from iscm_graph.query.store import EmbeddedStore
 
     result = membership_commands(EmbeddedStore.from_build(build))
-    text = "".join(line + "\n" for line in result.commands)
+    text = commands_text(result)
     if target in (None, "-"):
         sys.stdout.write(text)
     else:
@@ -116,4 +120,4 @@ def write_quickstatements(build: Path, target: str | None, err=None) -> QuickSta
     return result
 
 
-__all__ = ["membership_commands", "write_quickstatements", "wikidata_time", "QuickStatementsResult"]
+__all__ = ["membership_commands", "commands_text", "write_quickstatements", "wikidata_time", "QuickStatementsResult"]

@@ -87,12 +87,17 @@ def context():
 
 @bp.route("/download/<name>")
 def download(name: str):
-    if name not in bf.DUMP_FILES:
-        abort(404, f"no dump {name!r}; available: {', '.join(bf.DUMP_FILES)}")
+    if name not in bf.DUMP_FILES and name not in bf.REGISTRY_FILES:
+        abort(404, f"no dump {name!r}; available: {', '.join([*bf.DUMP_FILES, *bf.REGISTRY_FILES])}")
     loaded = build()
     path = loaded.path / bf.DUMPS / name
     if not path.is_file():
         abort(404, f"this build has no {name}")
+    if name in bf.REGISTRY_FILES:
+        media_type = bf.REGISTRY_FILES[name][0]
+        resp = Response(path.read_bytes(), headers={"Content-Disposition": f"attachment; filename={name}"})
+        resp.headers["Content-Type"] = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+        return cached(resp, loaded, "dump-" + name, vary_accept=False)
     if path.stat().st_size <= MAX_ENTRY:
         # small enough to keep in the response cache: later requests are answered from memory
         resp = Response(path.read_bytes(), headers={"Content-Disposition": f"attachment; filename={name}"})
