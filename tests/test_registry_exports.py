@@ -10,7 +10,7 @@ import re
 import pytest
 from csvw import TableGroup
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import namespace as ns
 
 from conftest import select
 from iscm_graph.publish.quickstatements import membership_commands
@@ -184,7 +184,7 @@ def csv2rdf(table_group) -> Graph:
     """CSV2RDF (minimal mode) over csvw's parsed rows: the subject is the row's aboutUrl (or the
     column's), the predicate its propertyUrl, the object its valueUrl or the typed value."""
     out = Graph()
-    datatypes = {"date": XSD.date, "gYear": XSD.gYear, "boolean": XSD.boolean}
+    datatypes = {"date": ns.XSD.date, "gYear": ns.XSD.gYear, "boolean": ns.XSD.boolean}
     for table in table_group.tables:
         schema = table.tableSchema
         for rownum, row in enumerate(table.iterdicts(), start=1):
@@ -222,7 +222,7 @@ def graph_of_build(built) -> Graph:
             if isinstance(q.subject, ox.NamedNode) and not isinstance(q.object, ox.BlankNode):
                 o = URIRef(q.object.value) if isinstance(q.object, ox.NamedNode) else \
                     Literal(q.object.value, lang=q.object.language,
-                            datatype=None if q.object.language or q.object.datatype.value == str(XSD.string)
+                            datatype=None if q.object.language or q.object.datatype.value == str(ns.XSD.string)
                             else URIRef(q.object.datatype.value))
                 g.add((URIRef(q.subject.value), URIRef(q.predicate.value), o))
     return g
@@ -238,7 +238,7 @@ def test_csvw_converts_back_to_the_graphs_triples(table_group, built):
     extra = {t for t in from_csv if t[0] in rows and t not in graph and t[1] != during}
     assert not extra, sorted(extra)[:5]
     # ... and every direct statement of a membership in the table comes back
-    memberships = {s for s in from_csv.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Membership"))}
+    memberships = {s for s in from_csv.subjects(ns.RDF.type, URIRef("http://www.w3.org/ns/org#Membership"))}
     assert memberships
     lost = {t for m in memberships for t in graph.triples((m, None, None))
             if t not in from_csv and t[1] != during}
@@ -257,3 +257,33 @@ def test_csvw_periods_match_the_graphs(table_group, store):
                  for s, o in from_csv.subject_objects(URIRef(TIME + "inXSDDate"))}
     assert graph_dates and csv_dates == graph_dates
     assert (URIRef("https://w3id.org/iscm/id/membership/las/egy-member-1945"), None, None) not in from_csv
+
+
+# ------------------------------------------------------------------ served with the build
+
+def test_the_build_serves_both_exports(site, tmp_path, quickstatements):
+    import io
+    import zipfile
+
+    resp = site.get("/download/memberships-quickstatements.txt", timeout=60)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/plain")
+    assert resp.text.splitlines() == quickstatements[0]          # the same commands as `export`
+    resp = site.get("/download/tables-csvw.zip", timeout=60)
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(resp.content)) as zf:
+        assert sorted(zf.namelist()) == ["csv-metadata.json", "mechanisms.csv", "memberships.csv", "states.csv"]
+        zf.extractall(tmp_path)
+    group = TableGroup.from_file(tmp_path / "csv-metadata.json")
+    assert group.check_referential_integrity(strict=True)
+
+
+def test_the_dataset_description_lists_both_exports(site):
+    from rdflib import Graph
+    resp = site.get("/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+    g = Graph().parse(data=resp.text, format="turtle")
+    rows = list(g.query("""PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX spdx: <http://spdx.org/rdf/terms#>
+        SELECT ?url ?type ?size WHERE { ?ds dcat:distribution ?d . ?d dcat:downloadURL ?url ;
+          dcat:mediaType ?type ; dcat:byteSize ?size ; spdx:checksum [] }"""))
+    urls = {str(r.url).rsplit("/", 1)[-1]: str(r.type) for r in rows}
+    assert urls["memberships-quickstatements.txt"].endswith("/text/plain")
+    assert urls["tables-csvw.zip"].endswith("/application/zip")
