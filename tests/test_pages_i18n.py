@@ -271,7 +271,9 @@ def test_meetings_are_events_and_states_name_their_matches(fresh):
     assert meeting, "no meeting page in the sitemap"
     assert page(fresh, meeting.group(1)).jsonld()["@type"] == "Event"
     egypt = page(fresh, "/doc/state/egy.html").jsonld()
-    assert egypt["sameAs"] == ["http://publications.europa.eu/resource/authority/country/EGY"]
+    # its skos:exactMatch: the EU country authority and its Wikidata item (data/curated/wikidata.csv)
+    assert egypt["sameAs"] == ["http://publications.europa.eu/resource/authority/country/EGY",
+                               "http://www.wikidata.org/entity/Q79"]
     assert {n["@language"]: n["@value"] for n in egypt["name"]} == {"en": "Egypt", "ar": "مصر"}
 
 

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from iscm_graph.errors import NoBuildError
-from iscm_graph.rdf.formats import graph_format
+from iscm_graph.rdf.formats import TEXT, ZIP, graph_format
 
 DATASET = "dataset.nq"
 MANIFEST = "manifest.json"
@@ -35,6 +35,14 @@ DUMPS = "dumps"
 # the gzipped dumps every build writes: file name -> format (rdf/formats.py)
 DUMP_FILES = {"dataset.nq.gz": graph_format("nq"), "dataset.trig.gz": graph_format("trig"),
               "dataset.ttl.gz": graph_format("turtle")}
+# the exports for registries that do not take RDF, written beside the dumps and served at /download:
+# file name -> (media type, EU file-type code, title)
+REGISTRY_FILES = {
+    "memberships-quickstatements.txt": (TEXT, "TXT",
+                                        "Memberships as QuickStatements V1 commands for Wikidata (P463)"),
+    "tables-csvw.zip": (ZIP, "ZIP",
+                        "States, mechanisms and memberships as CSV with CSV on the Web metadata (zip)"),
+}
 
 
 def current_build(settings) -> Path:

@@ -56,7 +56,7 @@ def build(ctx):
     from iscm_graph.pipeline.build import run_build
     from iscm_graph.pipeline.reason import InconsistentError
     from iscm_graph.query.store import EmbeddedStore
-    from iscm_graph.reports.summary import headline_counts
+    from iscm_graph.reports.summary import headline_counts, render_wikidata_coverage, wikidata_coverage
 
     settings = _settings(ctx)
     started = time.perf_counter()
@@ -82,6 +82,7 @@ def build(ctx):
     click.echo("\nSummary:")
     for what, n in headline_counts(store).items():
         click.echo(f"  {n:>5}  {what}")
+    click.echo(render_wikidata_coverage(wikidata_coverage(store)))
     from iscm_graph.reports.coverage import membership_coverage, render_coverage
     click.echo("\nMemberships:")
     click.echo(render_coverage(*membership_coverage(store)))
@@ -199,18 +200,24 @@ def memberships(ctx, fmt):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(graph_format_names()),
-              default="nq", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*graph_format_names(), "quickstatements", "csvw"]),
+              default="nq", show_default=True,
+              help="An RDF format; quickstatements (memberships for Wikidata) or csvw (CSV tables with "
+                   "CSV on the Web metadata, into the folder -o names).")
 @click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Only this named graph (repeatable).")
 @click.option("--inferred/--no-inferred", default=True, show_default=True, help="Include the inferred graph.")
-@click.option("-o", "--output", default=None, help="File to write (gzip when it ends in .gz); default stdout.")
+@click.option("-o", "--output", default=None,
+              help="File to write (gzip when it ends in .gz; a folder for csvw); default stdout.")
 @click.pass_context
 @handle_errors
 def export(ctx, fmt, graphs, inferred, output):
     """Export the last good build: deterministic (canonical blank nodes, sorted)."""
     from iscm_graph.build_folder import current_build
-    from iscm_graph.publish.export import export_to
+    from iscm_graph.publish.export import REGISTRY_FORMATS, export_for_registry, export_to
 
+    if fmt in REGISTRY_FORMATS:
+        click.echo(export_for_registry(current_build(_settings(ctx)), fmt, output, list(graphs)), err=True)
+        return
     n = export_to(current_build(_settings(ctx)), fmt, output, list(graphs) or None, inferred)
     if output not in (None, "-"):
         click.echo(f"{n} statements written to {output}", err=True)

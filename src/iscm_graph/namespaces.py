@@ -9,6 +9,8 @@ GRAPH = Namespace(BASE + "graph/")
 STATE = Namespace(BASE + "id/state/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 SCHEMA = Namespace("https://schema.org/")
+# Wikidata items (the concept URI, not the wiki page)
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 
 ONTOLOGY_IRI = BASE + "ontology"
 INFERRED_GRAPH = GRAPH["inferred"]
@@ -47,6 +49,7 @@ PREFIXES = {
     "dcat": str(DCAT),
     "void": str(VOID),
     "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
 }
 
-__all__ = ["ISCM", "ID", "GRAPH", "STATE", "EU_COUNTRY", "SCHEMA", "PREFIXES", "SDO"]
+__all__ = ["ISCM", "ID", "GRAPH", "STATE", "EU_COUNTRY", "SCHEMA", "WIKIDATA", "PREFIXES", "SDO"]

@@ -14,6 +14,7 @@ from iscm_graph.pipeline.membership_lists import list_graphs, un_membership_grap
 from iscm_graph.pipeline.rdf_files import read_data_file, read_turtle_folder
 from iscm_graph.pipeline.states import read_un_lists, states_graph
 from iscm_graph.pipeline.untrusted import FORMATS
+from iscm_graph.pipeline.wikidata_links import MAPPING_FILE, wikidata_graph
 
 
 @dataclass
@@ -57,7 +58,8 @@ def _load_data_folder(settings, sources: Sources) -> None:
     curated = settings.data_dir / "curated"
     members, observers = read_un_lists(curated)
     generated = [("(generated: ISO 3166-1 states)", states_graph(curated, members, observers)),
-                 (str(curated / "un-members.csv"), un_membership_graph(curated, members, observers))]
+                 (str(curated / "un-members.csv"), un_membership_graph(curated, members, observers)),
+                 (str(curated / MAPPING_FILE), wikidata_graph(curated))]
     generated += [(str(path), g) for path, g in list_graphs(settings.data_dir / "memberships")]
     sources.texts = sorted(settings.texts_dir.glob("*.txt")) if settings.texts_dir.is_dir() else []
     generated += [(str(path), g) for path, g in

@@ -81,6 +81,17 @@ def write_dumps(folder: Path) -> None:
                      format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
+def write_registry_exports(folder: Path, store) -> None:
+    """The exports for Wikidata (QuickStatements) and spreadsheets (CSVW), beside the dumps."""
+    from iscm_graph.publish.csvw_tables import csvw_files, csvw_zip
+    from iscm_graph.publish.quickstatements import commands_text, membership_commands
+
+    dumps = folder / bf.DUMPS
+    (dumps / "memberships-quickstatements.txt").write_text(commands_text(membership_commands(store)),
+                                                           encoding="utf-8")
+    (dumps / "tables-csvw.zip").write_bytes(csvw_zip(csvw_files(store)))
+
+
 def write_served_files(folder: Path, shapes: Graph, ontology: Graph, queries_dir: Path) -> None:
     """What the server serves besides the data, fixed at build time so that a build folder is a
     complete release: the shapes it was validated against, the JSON-LD context made from its
@@ -107,7 +118,9 @@ def write_release_files(folder: Path, manifest: dict, shapes: Graph, ontology: G
     dataset description (whose statistics are queried from the dataset just written)."""
     write_dumps(folder)
     write_served_files(folder, shapes, ontology, queries_dir)
-    description = dataset_description(EmbeddedStore.from_build(folder), manifest, folder / bf.DUMPS)
+    store = EmbeddedStore.from_build(folder)
+    write_registry_exports(folder, store)
+    description = dataset_description(store, manifest, folder / bf.DUMPS)
     write_description(description, folder / bf.DESCRIPTION)
 
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from iscm_graph.build_folder import DUMP_FILES
+from iscm_graph.build_folder import DUMP_FILES, REGISTRY_FILES
 from iscm_graph.rdf.formats import GZIP
 from iscm_graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from iscm_graph.rdf.terms import canonical_triples, to_rdflib
@@ -133,6 +133,28 @@ def dataset_description(store, manifest: dict, dumps: Path) -> Graph:
             g.add((dist, p, o))
         path = dumps / name
         g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
+        checksum = BNode()
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(_sha256(path), datatype=XSD.hexBinary)))
+
+    # the exports for registries that do not take RDF (Wikidata, spreadsheets): not VoID data dumps
+    standards = {"tables-csvw.zip": URIRef("https://www.w3.org/TR/tabular-metadata/"),
+                 "memberships-quickstatements.txt": URIRef("https://www.wikidata.org/wiki/Help:QuickStatements")}
+    for name, (media_type, file_type, title) in REGISTRY_FILES.items():
+        path = dumps / name
+        if not path.exists():
+            continue
+        url, dist = _at(f"download/{name}"), _at(f"download/{name}#distribution")
+        g.add((dataset, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(title, lang="en")))
+        for p, o in ((DCAT.accessURL, url), (DCAT.downloadURL, url), (DCAT.mediaType, URIRef(IANA + media_type)),
+                     (DCTERMS.format, EU_FILE[file_type]), (DCTERMS.conformsTo, standards[name]),
+                     (DCTERMS.license, LICENCE), (DCTERMS.modified, modified),
+                     (DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger))):
+            g.add((dist, p, o))
         checksum = BNode()
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))

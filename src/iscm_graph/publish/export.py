@@ -1,5 +1,7 @@
 """Exports of a build for other registries: any RDF format, chosen graphs, with or without the
-inferred graph; deterministic (canonical blank nodes, sorted), gzip when the file name ends .gz."""
+inferred graph; deterministic (canonical blank nodes, sorted), gzip when the file name ends .gz.
+Beside RDF: the memberships as QuickStatements for Wikidata (`quickstatements.py`) and the states,
+mechanisms and memberships as CSV on the Web (`csvw_tables.py`)."""
 from __future__ import annotations
 
 import gzip
@@ -12,6 +14,26 @@ from iscm_graph.errors import IscmError
 from iscm_graph.namespaces import INFERRED_GRAPH, PREFIXES
 from iscm_graph.rdf.formats import graph_format, graph_format_names
 
+# the exports that are not RDF serialisations, for registries that take other formats
+REGISTRY_FORMATS = ("quickstatements", "csvw")
+
+
+def export_for_registry(build: Path, fmt: str, target: str | None, graphs=None) -> str:
+    """Write the QuickStatements commands (a file or stdout) or the CSVW folder; returns the summary."""
+    if graphs:
+        raise IscmError(f"--graph does not apply to --format {fmt}: it exports the memberships of all graphs")
+    if fmt == "quickstatements":
+        from iscm_graph.publish.quickstatements import write_quickstatements
+        return write_quickstatements(build, target).summary()
+    if fmt == "csvw":
+        from iscm_graph.publish.csvw_tables import write_csvw
+        if target in (None, "-"):
+            raise IscmError("--format csvw writes a folder of CSV files and csv-metadata.json: "
+                            "name it with -o DIR")
+        counts = write_csvw(build, target)
+        return "CSVW: " + ", ".join(f"{n} rows in {name}" for name, n in counts.items()) + \
+            f", described by csv-metadata.json, in {target}"
+    raise IscmError(f"unknown format {fmt!r}; one of {', '.join(REGISTRY_FORMATS)}")
 
 
 def _selected(build: Path, graphs: list[str] | None, inferred: bool):

@@ -13,6 +13,7 @@ JSON = "application/json"
 TEXT = "text/plain"
 CSV = "text/csv"
 GZIP = "application/gzip"
+ZIP = "application/zip"                 # the CSVW tables served with a build
 JSONLD = "application/ld+json"
 XML = "application/xml"                 # the sitemap
 SVG = "image/svg+xml"                   # the charts

@@ -26,3 +26,27 @@ ORDER = ["regional consultative processes", "inter-regional forums", "global pro
 def headline_counts(store) -> dict[str, int]:
     found = {row["what"].value: int(row["n"].value) for row in store.query(_QUERY)}
     return {k: found.get(k, 0) for k in ORDER}
+
+
+# which kinds of entity have their Wikidata item (skos:exactMatch into wd:), for the build's output
+_WIKIDATA_KINDS = [("states", "iscm:State"), ("territories", "iscm:Territory"),
+                   ("mechanisms", "iscm:ConsultationMechanism"), ("regional bodies", "iscm:RegionalBody"),
+                   ("commissions", "iscm:UNRegionalCommission"),
+                   ("international organisations", "iscm:InternationalOrganization")]
+_WIKIDATA_QUERY = """
+SELECT ?kind (COUNT(DISTINCT ?x) AS ?all) (COUNT(DISTINCT ?linked) AS ?n) WHERE {
+  VALUES (?kind ?class) { %s }
+  ?x a ?class .
+  OPTIONAL { ?x skos:exactMatch ?item FILTER (STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q")) BIND (?x AS ?linked) }
+} GROUP BY ?kind""" % " ".join(f'("{k}" {c})' for k, c in _WIKIDATA_KINDS)
+
+
+def wikidata_coverage(store) -> list[tuple[str, int, int]]:
+    """(kind, entities with a Wikidata item, entities) in a fixed order."""
+    found = {row["kind"].value: (int(row["n"].value), int(row["all"].value))
+             for row in store.query(_WIKIDATA_QUERY)}
+    return [(kind, *found.get(kind, (0, 0))) for kind, _ in _WIKIDATA_KINDS]
+
+
+def render_wikidata_coverage(rows) -> str:
+    return "Wikidata: " + ", ".join(f"{n} of {total} {kind}" for kind, n, total in rows)

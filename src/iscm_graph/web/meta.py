@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from iscm_graph import build_folder as bf
 from iscm_graph.publish.description import IANA, dataset_iri, read_description
-from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, GZIP, HTML, JSON, JSONLD, choose
+from iscm_graph.rdf.formats import DOCUMENT_TYPES, EXTENSIONS, GZIP, HTML, JSON, JSONLD, choose, content_type
 from iscm_graph.rdf.serialize import serialize
 from iscm_graph.reports.summary import headline_counts
 from iscm_graph.web import schema_org
@@ -87,12 +87,17 @@ def context():
 
 @bp.route("/download/<name>")
 def download(name: str):
-    if name not in bf.DUMP_FILES:
-        abort(404, f"no dump {name!r}; available: {', '.join(bf.DUMP_FILES)}")
+    if name not in bf.DUMP_FILES and name not in bf.REGISTRY_FILES:
+        abort(404, f"no dump {name!r}; available: {', '.join([*bf.DUMP_FILES, *bf.REGISTRY_FILES])}")
     loaded = build()
     path = loaded.path / bf.DUMPS / name
     if not path.is_file():
         abort(404, f"this build has no {name}")
+    if name in bf.REGISTRY_FILES:
+        media_type = bf.REGISTRY_FILES[name][0]
+        resp = Response(path.read_bytes(), headers={"Content-Disposition": f"attachment; filename={name}"})
+        resp.headers["Content-Type"] = content_type(media_type)
+        return cached(resp, loaded, "dump-" + name, vary_accept=False)
     if path.stat().st_size <= MAX_ENTRY:
         # small enough to keep in the response cache: later requests are answered from memory
         resp = Response(path.read_bytes(), headers={"Content-Disposition": f"attachment; filename={name}"})
