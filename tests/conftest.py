@@ -156,7 +156,10 @@ class Site:
     url = "http://localhost"
 
     def __init__(self, app):
-        self.client = app.test_client()
+        # no cookie jar, as `requests.get` keeps none: a page asked for with `?lang=ar` sets the `lang`
+        # cookie, which must not decide the language of other tests' requests (those that test the
+        # cookie make a client of their own)
+        self.client = app.test_client(use_cookies=False)
 
     def request(self, method, path, params=None, data=None, headers=None, allow_redirects=True, timeout=None):
         resp = self.client.open(path, method=method, query_string=params, data=data, headers=headers,
