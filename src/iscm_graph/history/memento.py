@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass
 
 from iscm_graph.errors import IscmError
-
-LINK_FORMAT = "application/link-format"
+from iscm_graph.rdf.formats import LINK_FORMAT
 # RFC 7089 §2.1.1: Accept-Datetime is an HTTP-date in its RFC 1123 form, always GMT
 _RFC1123 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                       r"(\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$")
