@@ -150,6 +150,8 @@ def _editor_page(loaded) -> Response:
     texts["__prefixes__"] = prefix_lines
     texts["__default__"] = DEFAULT_QUERY
     return Response(render_template("query.html", examples=examples, example_texts=texts, build=loaded,
-                                    endpoint=public_base() + "/sparql", default_query=prefix_lines + DEFAULT_QUERY),
+                                    # the endpoint asked (an older release's is /releases/{version}/sparql)
+                                    endpoint=public_base() + request.path.rstrip("/"),
+                                    default_query=prefix_lines + DEFAULT_QUERY),
                     mimetype=HTML)
 
