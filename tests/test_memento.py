@@ -320,3 +320,24 @@ def test_releases_asked_for_in_turn_are_evicted_and_reloaded(server):
     assert after["loaded"] == [V2]              # V3, the current release, is the current build: not held
     assert after["loads"] - before["loads"] >= 3
     assert after["evictions"] - before["evictions"] >= 3
+
+
+def test_a_document_asked_with_the_release_parameter_is_redirected_to_its_release(server):
+    status, headers, _ = fetch(server, f"/doc/{BALI}.ttl?release={V1}")
+    assert status == 307 and path_of(headers["Location"]) == f"/releases/{V1}/doc/{BALI}.ttl"
+
+
+def test_a_query_process_opens_release_folders_only(releases, tmp_path):
+    from iscm_graph.query.release_stores import ReleaseStores, UnknownFolder
+
+    _, build_dir = releases
+    settings = load_settings(build_dir=build_dir, releases_loaded=1)
+    stores = ReleaseStores(settings, build_dir / "releases" / V3, own := object())
+    assert stores.get(None) is own and stores.get(str(build_dir / "releases" / V3)) is own
+    first = stores.get(str(build_dir / "releases" / V1))
+    assert stores.get(str(build_dir / "releases" / V1)) is first
+    stores.get(str(build_dir / "releases" / V2))          # V1 dropped: one store at a time
+    assert stores.get(str(build_dir / "releases" / V1)) is not first
+    for elsewhere in (build_dir / "current", tmp_path, build_dir / "releases" / V1 / "..", "/etc"):
+        with pytest.raises(UnknownFolder):
+            stores.get(str(elsewhere))
