@@ -32,6 +32,9 @@ class Settings:
     port: int = 5000
     workers: int = 2
     keep_builds: int = 2
+    # older releases a server keeps loaded (web workers and each query process, least recently asked
+    # for dropped first); the current build is always held besides them
+    releases_loaded: int = 2
     # where queries are answered: "embedded" (pyoxigraph over the build) or sparql+http(s)://host/sparql
     store: str = "embedded"
     # Limits of the public endpoint (see SECURITY.md): user queries run in a supervised pool of
@@ -115,7 +118,7 @@ def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> 
             values[name] = _coerce(name, value, "the command line")
     settings = Settings(**values)
     for name in ("query_workers", "query_timeout", "query_memory", "query_slow_after", "client_queries",
-                 "max_rows", "max_body", "max_url"):
+                 "max_rows", "max_body", "max_url", "releases_loaded"):
         if getattr(settings, name) <= 0:
             raise IscmError(f"setting {name!r}: must be greater than 0, not {getattr(settings, name)}")
     if settings.query_queue < 0:

@@ -31,6 +31,7 @@ from pathlib import Path
 from iscm_graph.query import wire
 from iscm_graph.build_folder import read_manifest
 from iscm_graph.query.evaluate import evaluate
+from iscm_graph.query.release_stores import ReleaseStores, UnknownFolder
 from iscm_graph.query.sandbox import cap_memory, isolate_network, libc
 from iscm_graph.query.store import EmbeddedStore
 
@@ -50,13 +51,16 @@ SLOW_LANE_EXIT = 75            # it ran a query past `query_slow_after` at a low
 MEMORY_EXIT = 76               # Python ran out of memory under the ceiling (pyoxigraph aborts instead)
 
 
-def _child(listener: socket.socket, store: EmbeddedStore, settings) -> None:
-    """A query process: answer one connection at a time until killed or told to stop."""
+def _child(listener: socket.socket, store: EmbeddedStore, settings, build_path: Path) -> None:
+    """A query process: answer one connection at a time until killed or told to stop. A request may
+    name an older release's folder (`build_folder`): its store is opened here, within the memory
+    ceiling, and kept for the next queries (query/release_stores.py)."""
     libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)        # never outlive the supervisor
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)         # the default action ends the process
     cap_memory(settings.query_memory)
+    stores = ReleaseStores(settings, build_path, store)
     while True:
         conn, _ = listener.accept()
         with conn:
@@ -65,7 +69,13 @@ def _child(listener: socket.socket, store: EmbeddedStore, settings) -> None:
                 request, _ = wire.receive(conn)
                 signal.setitimer(signal.ITIMER_REAL, settings.query_timeout)
                 try:
-                    header, body = evaluate(store, request)
+                    try:
+                        target = stores.get(request.get("build_folder"))
+                    except UnknownFolder as exc:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+                        wire.send(conn, {"status": 404, "message": str(exc)})
+                        continue
+                    header, body = evaluate(target, request)
                 except MemoryError:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                     wire.send(conn, {"status": 503, "message": memory_message(settings.query_memory)})
@@ -138,7 +148,7 @@ class Supervisor:
                 for other in self.generations:
                     if other is not gen:
                         other.listener.close()
-                _child(gen.listener, gen.store, self.settings)
+                _child(gen.listener, gen.store, self.settings, gen.build_path)
             finally:
                 os._exit(0)
         gen.children[pid] = time.time()

@@ -14,6 +14,7 @@ TEXT = "text/plain"
 CSV = "text/csv"
 GZIP = "application/gzip"
 ZIP = "application/zip"                 # the CSVW tables served with a build
+LINK_FORMAT = "application/link-format"   # Memento TimeMaps (RFC 6690 link-format)
 JSONLD = "application/ld+json"
 XML = "application/xml"                 # the sitemap
 SVG = "image/svg+xml"                   # the charts

@@ -69,6 +69,8 @@ def request_key(environ, link: Path, settings):
     method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
     if method not in ("GET", "POST") or not (path == "/" or path.startswith(CACHED_PREFIXES)):
         return None
+    if "HTTP_ACCEPT_DATETIME" in environ:      # a Memento TimeGate request (web/memento.py) redirects
+        return None
     if len(environ.get("RAW_URI") or environ.get("REQUEST_URI") or path) > settings.max_url:
         return None
     marker = _build_marker(link)

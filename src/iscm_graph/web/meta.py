@@ -117,6 +117,9 @@ def healthz():
                         mimetype=JSON)
     report = {"status": "ok", "build": loaded.build_id, "created": loaded.manifest["created"],
               "triples": loaded.manifest["triples"], "store": loaded.store_kind, "web_worker": os.getpid()}
+    held = current_app.extensions.get("iscm-releases")
+    if held is not None:
+        report["releases"] = held.status()      # older releases this web worker holds (web/release_state.py)
     pool = current_app.extensions.get("iscm-queries")
     if pool is not None and loaded.store_kind == "embedded":
         status = pool.status()

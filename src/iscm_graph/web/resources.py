@@ -64,12 +64,13 @@ def identifier(path: str):
 EXTENSIONS_REV = {mt: ext for ext, mt in EXTENSIONS.items()}
 
 
-def _respond(mt: str | None, variant: str, base_path: str, make_html, make_data):
+def _respond(mt: str | None, variant: str, base_path: str, make_html, make_data, loaded=None):
     """One document in the negotiated type, with caching headers and alternates; the body is made
-    only when the client's copy (ETag) is not current. make_* return None for an unknown resource."""
+    only when the client's copy (ETag) is not current. make_* return None for an unknown resource.
+    `loaded` is the build answering (an older release's), the current one by default."""
     if mt is None:
         return error_response(406, "offered: " + ", ".join(DOCUMENT_TYPES))
-    loaded = build()
+    loaded = loaded or build()
     variant = f"{variant}-{EXTENSIONS_REV[mt]}"
     if not_modified(loaded, variant):
         return cached(Response(status=304), loaded, variant)
@@ -89,10 +90,15 @@ def _respond(mt: str | None, variant: str, base_path: str, make_html, make_data)
 
 @bp.route("/doc/<path:path>")
 def document(path: str):
+    return document_response(path, None, f"{public_base()}/doc/")
+
+
+def document_response(path: str, loaded, doc_base: str):
+    """The document of /id/{path} from `loaded` (None: the current build), its URL under `doc_base`."""
     _check_path(path)
     stem, explicit = _split_extension(path)
     iri = BASE + "id/" + stem
-    base_path = f"{public_base()}/doc/{stem}"
+    base_path = f"{doc_base}{stem}"
     found = {}
 
     def description(loaded):
@@ -109,7 +115,7 @@ def document(path: str):
         return desc and (desc.dataset() if by_media_type(mt).quads else desc.graph())
 
     mt = _negotiate(explicit)
-    resp = _respond(mt, "doc", base_path, html, data)
+    resp = _respond(mt, "doc", base_path, html, data, loaded)
     return resp if resp is not None else _not_found(iri, mt)
 
 

@@ -67,6 +67,12 @@ class _Unsupported(Exception):
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], strict_slashes=False)
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def endpoint():
+    return answer(None)
+
+
+def answer(release_build):
+    """The protocol over the current build, or over an older release's (`release_build`, a loaded
+    build): its queries go to the same query processes, naming the release's folder."""
     if request.method == "OPTIONS":
         return Response(status=204)
     try:
@@ -78,23 +84,26 @@ def endpoint():
         return error_response(403 if request.method == "POST" else 400, _UPDATE_REFUSED)
     if query is None:
         if "query" not in request.args and request.method == "GET":
-            return _describe_service()
+            return _describe_service(release_build)
         raise QueryError("no query given")
     check_query(query, PREFIXES)
     for name in defaults:
         check_graph_name(name, "default-graph-uri")
     for name in named:
         check_graph_name(name, "named-graph-uri")
-    loaded = build()
+    current = build()
+    loaded = release_build or current
     explicit = request.values.get("format")
     job = {"query": query, "default_graphs": defaults, "named_graphs": named,
            "base_iri": public_base() + "/sparql", "max_rows": current_app.extensions["iscm"].settings.max_rows,
            **query_media_types(request.accept_mimetypes, explicit)}
+    if loaded.path != current.path:
+        job["build_folder"] = str(loaded.path)      # the query process opens the release's store
     pool = current_app.extensions.get("iscm-queries")
     with current_app.extensions["iscm-slots"].hold(_client()):
         if pool is not None and loaded.store_kind == "embedded":
             # in a query process, which can be stopped at the time limit
-            header, body = pool.run(loaded.path, job)
+            header, body = pool.run(current.path, job)
         else:
             # an external store keeps its own time limit; without a pool (an app embedded elsewhere)
             # the query runs here, on the same evaluation path with the same row limit
@@ -109,8 +118,8 @@ def _client() -> str:
     return client_key(request.remote_addr, request.headers.getlist("X-Forwarded-For"), settings.trusted_proxies)
 
 
-def _describe_service() -> Response:
-    loaded = build()
+def _describe_service(release_build=None) -> Response:
+    loaded = release_build or build()
     offered = [HTML] + [f.media_type for f in GRAPH_FORMATS if not f.quads]
     mt = choose(request.accept_mimetypes, offered, request.args.get("format"))
     if mt is None:
@@ -141,6 +150,8 @@ def _editor_page(loaded) -> Response:
     texts["__prefixes__"] = prefix_lines
     texts["__default__"] = DEFAULT_QUERY
     return Response(render_template("query.html", examples=examples, example_texts=texts, build=loaded,
-                                    endpoint=public_base() + "/sparql", default_query=prefix_lines + DEFAULT_QUERY),
+                                    # the endpoint asked (an older release's is /releases/{version}/sparql)
+                                    endpoint=public_base() + request.path.rstrip("/"),
+                                    default_query=prefix_lines + DEFAULT_QUERY),
                     mimetype=HTML)
 
