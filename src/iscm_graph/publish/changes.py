@@ -30,12 +30,14 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX iscm: <https://w3id.org/iscm/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
+# a date as the list gives it: a year stays a year (the build also derives its first day as an xsd:date)
 _MEMBERSHIPS = _PREFIXES + """SELECT ?m ?state ?org ?role
-  (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end) (SAMPLE(?ended) AS ?hasEnd) WHERE {
+  (MIN(COALESCE(?sy, ?sd)) AS ?start) (MIN(COALESCE(?ey, ?ed)) AS ?end) (MIN(?ended) AS ?hasEnd) WHERE {
   ?m a org:Membership ; org:member ?state ; org:organization ?org ; org:role ?role .
   OPTIONAL { ?m org:memberDuring ?i .
-    OPTIONAL { ?i time:hasBeginning ?b . ?b ?bp ?s . FILTER(isLiteral(?s)) }
-    OPTIONAL { ?i time:hasEnd ?x . BIND(true AS ?ended) OPTIONAL { ?x ?ep ?e . FILTER(isLiteral(?e)) } } }
+    OPTIONAL { ?i time:hasBeginning ?b . OPTIONAL { ?b time:inXSDgYear ?sy } OPTIONAL { ?b time:inXSDDate ?sd } }
+    OPTIONAL { ?i time:hasEnd ?x . BIND(true AS ?ended)
+               OPTIONAL { ?x time:inXSDgYear ?ey } OPTIONAL { ?x time:inXSDDate ?ed } } }
 } GROUP BY ?m ?state ?org ?role"""
 _MEMBERS = _PREFIXES + "SELECT DISTINCT ?org ?state WHERE { ?org iscm:hasMember ?state }"
 _SOURCES = _PREFIXES + "SELECT DISTINCT ?s WHERE { { ?s a iscm:SourceDocument } UNION { ?s a prov:Entity } FILTER(isIRI(?s)) }"
@@ -96,7 +98,8 @@ def _single_values(lines: set[str]) -> dict[tuple, str]:
         if not isinstance(q.subject, ox.NamedNode) or q.graph_name.value == INFERRED:
             continue
         key = (q.graph_name.value, q.subject.value, q.predicate.value)
-        seen[key] = None if key in seen else _term(q.object)
+        # a blank node's label says nothing across releases: such a key is never a correction
+        seen[key] = None if key in seen or isinstance(q.object, ox.BlankNode) else _term(q.object)
     return {k: v for k, v in seen.items() if v is not None}
 
 

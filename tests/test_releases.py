@@ -1,0 +1,205 @@
+"""Releases: two builds of different data published as two releases; what changed between them (the
+memberships and the count that were edited, and nothing else of theirs), the exact patch, the feed,
+the citation formats, pruning and the errors."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import REPO, Site, run_cli
+from iscm_graph.config import load_settings
+from iscm_graph.pipeline.build import run_build
+from iscm_graph.publish import changes, releases
+
+A, B = "2026.01.15", "2026.03.01"
+STATE = "https://w3id.org/iscm/id/state/"
+IGC = "https://w3id.org/iscm/id/mechanism/igc"
+GFMD = "https://w3id.org/iscm/id/mechanism/gfmd"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """Release A from the repository's data; release B after Italy joins the IGC, Denmark leaves it,
+    Brunei's ASEAN accession date is corrected and a source's count of GFMD members changes."""
+    work = tmp_path_factory.mktemp("releases")
+    source = work / "source"
+    for folder in ("ontology", "shapes", "data", "queries", "sources"):
+        shutil.copytree(REPO / folder, source / folder)
+    settings = load_settings(source_dir=source, build_dir=work / "build")
+    assert run_build(settings).ok
+    first = releases.publish_release(settings, version=A, now=dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc))
+    members = source / "data" / "memberships"
+    with (members / "igc.csv").open("a", encoding="utf-8") as fh:
+        fh.write("ITA,member,2026-02-01,,igc-iom,joined in 2026\n")
+    _edit(members / "igc.csv", "DNK,member,,,", "DNK,member,,2026-02-15,")
+    _edit(members / "asean.csv", "BRN,member,1984-01-07,", "BRN,member,1984-01-08,")
+    _edit(source / "data" / "sources" / "003.trig", 'iscm:declaredMemberCount "195"', 'iscm:declaredMemberCount "196"')
+    _edit(source / "data" / "sources" / "lines" / "003.csv",
+          'declaredMemberCount>,"""195""', 'declaredMemberCount>,"""196""')
+    result = run_build(settings)
+    assert result.ok, "\n".join(r.line() for r in result.report.violations)
+    second = releases.publish_release(settings, version=B, now=dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone.utc))
+    return settings, first, second
+
+
+@pytest.fixture(scope="module")
+def summary(published):
+    settings, a, b = published
+    return changes.summarize(a.path, b.path)
+
+
+@pytest.fixture(scope="module")
+def release_site(published) -> Site:
+    from iscm_graph.web import create_app
+    return Site(create_app(published[0]))
+
+
+def test_two_releases_are_listed_oldest_first_and_the_last_is_current(published):
+    settings, a, b = published
+    assert [r.version for r in releases.list_releases(settings)] == [A, B]
+    assert releases.current_release(settings).version == B
+    assert b.previous == A and a.previous is None
+    assert b.iri == "https://w3id.org/iscm/release/" + B
+    assert a.build_id != b.build_id
+    info = json.loads((b.path / "release.json").read_text(encoding="utf-8"))
+    assert info == {"version": B, "build_id": b.build_id, "published": "2026-03-01T09:00:00+00:00",
+                    "previous": A, "iri": b.iri}
+    # read-only, and sharing its files with the build it was made from
+    assert not os.access(b.path, os.W_OK) or os.geteuid() == 0
+    assert (b.path / "dataset.nq").stat().st_nlink >= 2
+
+
+def test_release_at_a_moment(published):
+    settings, a, b = published
+    utc = dt.timezone.utc
+    assert releases.release_at(settings, dt.datetime(2026, 1, 1, tzinfo=utc)) is None
+    assert releases.release_at(settings, dt.datetime(2026, 1, 15, 12, tzinfo=utc)).version == A
+    assert releases.release_at(settings, dt.datetime(2026, 2, 28)).version == A
+    assert releases.release_at(settings, dt.datetime(2027, 1, 1, tzinfo=utc)).version == B
+
+
+def test_the_diff_names_the_changed_memberships(summary):
+    began = [(m["state"]["iri"], m["organization"]["iri"], m["role"], m["start"]) for m in summary["memberships"]["began"]]
+    assert began == [(STATE + "ita", IGC, "member", "2026-02-01")]
+    ended = [(m["state"]["iri"], m["organization"]["iri"], m["end"]) for m in summary["memberships"]["ended"]]
+    assert ended == [(STATE + "dnk", IGC, "2026-02-15")]
+    changed = {(m["state"]["iri"], m["organization"]["iri"]): (m["was"], m["start"], m["end"])
+               for m in summary["memberships"]["dates_changed"]}
+    assert changed == {
+        (STATE + "brn", "https://w3id.org/iscm/id/body/asean"): ({"start": "1984-01-07", "end": None}, "1984-01-08", None),
+        (STATE + "dnk", IGC): ({"start": None, "end": None}, None, "2026-02-15")}
+    igc = [m for m in summary["members"] if m["organization"]["iri"] == IGC]
+    assert len(igc) == 1
+    assert [s["iri"] for s in igc[0]["joined"]] == [STATE + "ita"]
+    assert [s["iri"] for s in igc[0]["left"]] == [STATE + "dnk"]
+    assert igc[0]["after"] == igc[0]["before"]
+    assert igc[0]["organization"]["label"]
+    # Only the IGC's members changed (ASEAN's dates did not change who is a member)
+    assert [m["organization"]["iri"] for m in summary["members"]] == [IGC]
+
+
+def test_the_diff_names_the_changed_count_and_nothing_else(summary):
+    assert [(c["subject"]["iri"], c["graph"], c["old"], c["new"]) for c in summary["counts"]] == [
+        (GFMD, "https://w3id.org/iscm/graph/source/003", "195", "196")]
+    assert summary["corrected"] == []
+    assert summary["sources"] == {"added": [], "removed": []}
+    assert summary["entities"] == {"added": [], "removed": []}
+    assert summary["graphs"] == {"added": [], "removed": []}
+
+
+def test_the_patch_turns_release_a_into_release_b(published, tmp_path):
+    settings, a, b = published
+    n_removed, n_added = changes.write_patch(a.path, b.path, tmp_path)
+    assert n_removed and n_added
+    lines = changes.read_lines(a.path / "dataset.nq")
+    lines -= changes.read_lines(tmp_path / "removed.nq")
+    lines |= changes.read_lines(tmp_path / "added.nq")
+    assert lines == changes.read_lines(b.path / "dataset.nq")
+    # the patch files are N-Quads any parser reads
+    import pyoxigraph as ox
+    assert len(list(ox.parse(path=str(tmp_path / "added.nq"), format=ox.RdfFormat.N_QUADS))) == n_added
+
+
+def test_the_summary_written_at_publishing_is_the_diff(published, summary):
+    settings, a, b = published
+    assert releases.changes(a) is None
+    assert releases.changes(b) == summary
+    assert "1 memberships began" in changes.headline(summary)
+
+
+def test_cli_diff_list_and_patch(published, tmp_path):
+    settings, a, b = published
+    out = run_cli("--build-dir", settings.build_dir, "diff", A, B, "--patch", tmp_path / "patch")
+    assert out.returncode == 0, out.stderr
+    assert "Italy in " in out.stdout and "Denmark" in out.stdout and "195 -> 196" in out.stdout
+    assert (tmp_path / "patch" / "added.nq").is_file() and (tmp_path / "patch" / "removed.nq").is_file()
+    listed = run_cli("--build-dir", settings.build_dir, "release", "list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)["releases"]
+    assert [r["version"] for r in rows] == [A, B] and rows[1]["current"]
+    assert all(r["triples"] > 1000 and r["shared_bytes"] > 0 for r in rows)
+    bad = run_cli("--build-dir", settings.build_dir, "diff", A, "1999.01.01")
+    assert bad.returncode == 2 and "no release '1999.01.01'" in bad.stderr
+
+
+def test_publishing_refuses_an_existing_or_malformed_version(published):
+    settings, a, b = published
+    with pytest.raises(releases.ReleaseError, match="exists"):
+        releases.publish_release(settings, version=B)
+    for bad in ("latest", "2026.13.01", "2026.01.15.1", "../x"):
+        with pytest.raises(releases.ReleaseError, match="expected a date"):
+            releases.publish_release(settings, version=bad)
+    with pytest.raises(releases.ReleaseError, match="no build"):
+        releases.publish_release(settings, build="nonexistent")
+    with pytest.raises(releases.UnknownReleaseError, match="no release"):
+        releases.get_release(settings, "2020.01.01")
+    assert not list(releases.releases_dir(settings).glob(".staging-*"))
+
+
+def test_disk_use_counts_linked_files_as_shared(published):
+    settings, a, b = published
+    use = releases.disk_use(b)
+    assert use.shared >= (b.path / "dataset.nq").stat().st_size
+    assert 0 < use.own < 1024 * 1024          # release.json and changes.json only
+    assert releases.disk_total(settings) <= releases.disk_use(a).total + use.total
+
+
+def test_prune_keeps_the_current_and_leased_releases(published, tmp_path):
+    settings, a, b = published
+    copy = tmp_path / "build"
+    shutil.copytree(settings.build_dir, copy, symlinks=True)
+    other = load_settings(source_dir=settings.source_dir, build_dir=copy)
+    for r in releases.list_releases(other):
+        releases._set_mode(r.path, writable=True)
+    third = releases.publish_release(other, version="2026.04.01")
+    releases.lease(other, A)                     # a server in this process holds A
+    assert releases.prune(other, keep=1) == [B]
+    releases.release_lease(other, A)
+    assert releases.prune(other, keep=1) == [A]
+    assert [r.version for r in releases.list_releases(other)] == [third.version]
+    # going back: the current release is never removed, even if older than those kept
+    fourth = releases.publish_release(other, version="2026.05.01")
+    os.replace(_relink(other, third.version), releases.releases_dir(other) / "current")
+    assert releases.prune(other, keep=1) == []
+    assert [r.version for r in releases.list_releases(other)] == [third.version, fourth.version]
+    with pytest.raises(releases.ReleaseError, match="at least 1"):
+        releases.prune(other, keep=0)
+
+
+def _relink(settings, version):
+    tmp = releases.releases_dir(settings) / ".tmp-link"
+    tmp.symlink_to(version)
+    return tmp
