@@ -203,3 +203,99 @@ def _relink(settings, version):
     tmp = releases.releases_dir(settings) / ".tmp-link"
     tmp.symlink_to(version)
     return tmp
+
+
+# -- served ----------------------------------------------------------------------------------------
+
+def test_the_feed_lists_both_releases(release_site):
+    r = release_site.get("/releases.atom")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(r.content)
+    entries = feed.findall(ATOM + "entry")
+    assert [e.findtext(ATOM + "id") for e in entries] == ["https://w3id.org/iscm/release/" + B,
+                                                          "https://w3id.org/iscm/release/" + A]
+    newest = entries[0]
+    assert "1 memberships began" in newest.findtext(ATOM + "summary")
+    links = {(l.get("rel"), l.get("href").removeprefix(release_site.url)) for l in newest.findall(ATOM + "link")}
+    assert ("alternate", f"/releases/{B}") in links
+    assert ("related", f"/releases/{A}/changes/{B}") in links
+    assert ("enclosure", f"/releases/{B}/download/dataset.nq.gz") in links
+    assert entries[1].findtext(ATOM + "summary") == "First release."
+    assert feed.findtext(ATOM + "updated") == "2026-03-01T09:00:00+00:00"
+
+
+def test_the_series_in_dcat(release_site):
+    from rdflib import Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, PROV, RDF
+    DCAT = Namespace("http://www.w3.org/ns/dcat#")
+    series, a, b = (URIRef("https://w3id.org/iscm/release"), URIRef("https://w3id.org/iscm/release/" + A),
+                    URIRef("https://w3id.org/iscm/release/" + B))
+    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+        r = release_site.get("/releases", headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
+        g = Graph().parse(data=r.content, format=fmt)
+        assert (series, RDF.type, DCAT.DatasetSeries) in g
+        assert set(g.objects(series, DCAT.hasVersion)) == {a, b}
+        assert (b, DCAT.inSeries, series) in g and (b, RDF.type, DCAT.Dataset) in g
+        assert (b, DCAT.version, Literal(B)) in g
+        assert (b, PROV.wasRevisionOf, a) in g and (a, PROV.wasRevisionOf, None) not in g
+        assert g.value(b, DCTERMS.issued).toPython().isoformat() == "2026-03-01T09:00:00+00:00"
+        assert "declared counts changed" in str(g.value(b, URIRef("http://www.w3.org/ns/adms#versionNotes")))
+        urls = {str(g.value(d, DCAT.downloadURL)) for d in g.objects(b, DCAT.distribution)}
+        assert release_site.url + f"/releases/{B}/download/dataset.nq.gz" in urls
+
+
+def test_the_release_page_and_its_citations(release_site, published):
+    settings, a, b = published
+    page = release_site.get(f"/releases/{B}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert f"/releases/{B}/download/dataset.nq.gz" in page.text and f"/releases/{A}/changes/{B}" in page.text
+    assert 'id="cite-text"' in page.text and "@dataset{" in page.text
+    bib = release_site.get(f"/releases/{B}/cite.bib")
+    assert bib.headers["Content-Type"].startswith("application/x-bibtex")
+    entry = re.match(r"@(\w+)\{([^,]+),\n(.*)\}\s*$", bib.text, re.S)
+    assert entry and entry[1] == "dataset"
+    fields = dict(re.findall(r"^\s*(\w+) = \{(.*)\},?$", entry[3], re.M))
+    assert fields["version"] == B and fields["url"] == b.iri and fields["year"] == "2026"
+    csl = release_site.get(f"/releases/{B}/cite.json")
+    assert csl.headers["Content-Type"].startswith("application/vnd.citationstyles.csl+json")
+    [item] = csl.json()
+    assert item["type"] == "dataset" and item["version"] == B and item["URL"] == b.iri
+    assert item["title"] == "ISCM knowledge graph" and item["issued"] == {"date-parts": [[2026, 3, 1]]}
+    ar = release_site.get(f"/releases/{B}", headers={"Accept": "text/html", "Accept-Language": "ar"})
+    assert ar.status_code == 200 and 'lang="ar"' in ar.text
+
+
+def test_the_changes_served(release_site, published, summary):
+    settings, a, b = published
+    r = release_site.get(f"/releases/{A}/changes/{B}", headers={"Accept": "application/json"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["memberships"] == summary["memberships"] and body["counts"] == summary["counts"]
+    html = release_site.get(f"/releases/{A}/changes/{B}", headers={"Accept": "text/html"})
+    assert "/doc/state/ita.html" in html.text and "/doc/mechanism/igc.html" in html.text
+    added = release_site.get(f"/releases/{A}/changes/{B}/added.nq")
+    removed = release_site.get(f"/releases/{A}/changes/{B}/removed.nq")
+    assert added.headers["Content-Type"].startswith("application/n-quads")
+    lines = changes.read_lines(a.path / "dataset.nq")
+    lines = (lines - set(removed.text.splitlines(keepends=True))) | set(added.text.splitlines(keepends=True))
+    assert lines == changes.read_lines(b.path / "dataset.nq")
+    # the other way round is computed on demand: the patch is the inverse
+    back = release_site.get(f"/releases/{B}/changes/{A}", headers={"Accept": "application/json"}).json()
+    assert [m["state"]["iri"] for m in back["memberships"]["ended"]] == [STATE + "ita"]
+
+
+def test_release_downloads(release_site, published):
+    settings, a, b = published
+    r = release_site.get(f"/releases/{A}/download/dataset.nq.gz")
+    assert r.status_code == 200 and r.content == (a.path / "dumps" / "dataset.nq.gz").read_bytes()
+    assert release_site.get(f"/releases/{A}/download/nothing.gz").status_code == 404
+
+
+@pytest.mark.parametrize("path", [f"/releases/1999.01.01", f"/releases/{A}/changes/1999.01.01",
+                                  f"/releases/latest/cite.bib", f"/releases/1999.01.01/changes/{B}/added.nq",
+                                  f"/releases/1999.01.01/download/dataset.nq.gz"])
+def test_unknown_releases_are_404_with_a_message(release_site, path):
+    r = release_site.get(path, headers={"Accept": "application/json"})
+    assert r.status_code == 404
+    assert "no release" in r.json()["error"]["message"]
