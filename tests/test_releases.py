@@ -175,6 +175,10 @@ def test_disk_use_counts_linked_files_as_shared(published):
     assert use.shared >= (b.path / "dataset.nq").stat().st_size
     assert 0 < use.own < 1024 * 1024          # release.json and changes.json only
     assert releases.disk_total(settings) <= releases.disk_use(a).total + use.total
+    # what did not change between the two builds is stored once for both releases; the data is not
+    for same in ("shapes.ttl", "context.jsonld", "queries/chairs.rq"):
+        assert (a.path / same).stat().st_ino == (b.path / same).stat().st_ino, same
+    assert (a.path / "dataset.nq").stat().st_ino != (b.path / "dataset.nq").stat().st_ino
 
 
 def test_prune_keeps_the_current_and_leased_releases(published, tmp_path):

@@ -138,16 +138,22 @@ def _check_build(build: Path) -> dict:
     return manifest
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link every file (copy where the filesystem refuses links), so releases share disk with builds."""
+def _link_tree(source: Path, target: Path, previous: Release | None = None) -> None:
+    """Hard-link every file (copy where the filesystem refuses links), so releases share disk with
+    builds; a file the previous release holds with the same hash (manifest) is linked from there, so
+    what did not change between releases (shapes, queries, texts, ...) is stored once for all of them."""
+    ours = bf.read_manifest(source).get("files", {})
+    theirs = bf.read_manifest(previous.path).get("files", {}) if previous else {}
     for path in sorted(source.rglob("*")):
-        dest = target / path.relative_to(source)
+        name = str(path.relative_to(source))
+        dest = target / name
         if path.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
+        same = name in ours and theirs.get(name) == ours[name] and (previous.path / name).is_file()
         try:
-            os.link(path, dest)
+            os.link(previous.path / name if same else path, dest)
         except OSError:
             shutil.copy2(path, dest)
 
@@ -191,7 +197,7 @@ def publish_release(settings, build: Path | str | None = None, version: str | No
             "previous": previous[-1].version if previous else None, "iri": IRI_BASE + version}
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
-        _link_tree(source, staging)
+        _link_tree(source, staging, previous[-1] if previous else None)
         (staging / RELEASE_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         write_changes(previous[-1].path if previous else None, staging, staging / CHANGES_FILE)
         for name in (RELEASE_FILE, CHANGES_FILE):
