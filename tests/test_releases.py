@@ -303,3 +303,13 @@ def test_unknown_releases_are_404_with_a_message(release_site, path):
     r = release_site.get(path, headers={"Accept": "application/json"})
     assert r.status_code == 404
     assert "no release" in r.json()["error"]["message"]
+
+
+def test_the_alternates_named_in_link_headers_answer(release_site):
+    page = release_site.get(f"/releases/{A}", headers={"Accept": "text/html"})
+    links = re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', page.headers["Link"])
+    assert {t for _, t in links} == {"text/turtle", "application/ld+json"}
+    for href, media_type in links:
+        r = release_site.get(href)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(media_type), href
+    assert release_site.get("/releases", headers={"Accept": "image/png"}).status_code == 406

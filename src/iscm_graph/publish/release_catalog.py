@@ -13,8 +13,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from iscm_graph import build_folder as bf
 from iscm_graph.publish.changes import headline
-from iscm_graph.publish.description import TITLE_EN
+from iscm_graph.publish.description import IANA, TITLE_EN
 from iscm_graph.publish.releases import IRI_BASE, Release, changes, manifest
+from iscm_graph.rdf.formats import ATOM as ATOM_TYPE, GZIP, HTML
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 # DCAT 3 (rdflib's closed DCAT namespace is DCAT 2: it lacks DatasetSeries, inSeries, hasVersion, version)
@@ -70,8 +71,8 @@ def _release(g: Graph, r: Release, base: str) -> None:
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.downloadURL, URIRef(f"{base}/releases/{r.version}/download/{name}")))
-        g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + fmt.media_type)))
-        g.add((dist, DCAT.compressFormat, URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
+        g.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP)))
         g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
         sha = m.get("files", {}).get(f"{bf.DUMPS}/{name}")
         if sha:
@@ -121,8 +122,8 @@ def atom_feed(releases: list[Release], base: str) -> bytes:
     newest = releases[-1].published if releases else dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     sub(feed, "updated", newest.isoformat())
     sub(sub(feed, "author"), "name", PUBLISHER)
-    sub(feed, "link", rel="self", href=f"{base}/releases.atom", type="application/atom+xml")
-    sub(feed, "link", rel="alternate", href=f"{base}/releases", type="text/html")
+    sub(feed, "link", rel="self", href=f"{base}/releases.atom", type=ATOM_TYPE)
+    sub(feed, "link", rel="alternate", href=f"{base}/releases", type=HTML)
     for r in reversed(releases):
         entry = sub(feed, "entry")
         sub(entry, "id", r.iri)
@@ -130,13 +131,13 @@ def atom_feed(releases: list[Release], base: str) -> bytes:
         sub(entry, "updated", r.published.isoformat())
         sub(entry, "published", r.published.isoformat())
         sub(entry, "summary", headline(changes(r)))
-        sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/releases/{r.version}")
+        sub(entry, "link", rel="alternate", type=HTML, href=f"{base}/releases/{r.version}")
         if r.previous:
-            sub(entry, "link", rel="related", type="text/html", title=f"Changes since {r.previous}",
+            sub(entry, "link", rel="related", type=HTML, title=f"Changes since {r.previous}",
                 href=f"{base}/releases/{r.previous}/changes/{r.version}")
         for name, fmt in bf.DUMP_FILES.items():
             if (r.path / bf.DUMPS / name).is_file():
-                sub(entry, "link", rel="enclosure", type="application/gzip", title=fmt.title,
+                sub(entry, "link", rel="enclosure", type=GZIP, title=fmt.title,
                     href=f"{base}/releases/{r.version}/download/{name}",
                     length=str((r.path / bf.DUMPS / name).stat().st_size))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -14,7 +14,7 @@ from iscm_graph import build_folder as bf
 from iscm_graph.publish import changes as ch
 from iscm_graph.publish import release_catalog as catalog
 from iscm_graph.publish import releases as rel
-from iscm_graph.rdf.formats import GZIP, HTML, JSON, JSONLD, choose, graph_format
+from iscm_graph.rdf.formats import ATOM, BIBTEX, CSL_JSON, GZIP, HTML, JSON, JSONLD, choose, graph_format
 from iscm_graph.rdf.serialize import serialize
 from iscm_graph.web.common import public_base
 from iscm_graph.web.errors import error_response
@@ -22,9 +22,6 @@ from iscm_graph.web.pages import local_href
 
 bp = Blueprint("releases", __name__)
 TURTLE = graph_format("turtle").media_type
-ATOM = "application/atom+xml"
-BIBTEX = "application/x-bibtex"
-CSL_JSON = "application/vnd.citationstyles.csl+json"
 NQUADS = graph_format("nq").media_type
 DESCRIBED = [HTML, TURTLE, JSONLD]
 _SUMMARIES: OrderedDict = OrderedDict()      # (a, b) -> summary, the few asked for last (each costs seconds)
@@ -47,7 +44,8 @@ def _negotiated(graph, page):
         return error_response(406, "offered: " + ", ".join(DESCRIBED))
     resp = Response(page(), mimetype=HTML) if mt == HTML else Response(serialize(graph(), mt), mimetype=mt)
     resp.vary.add("Accept")
-    resp.headers["Link"] = ", ".join(f'<{request.path}?format={m.split("/")[-1]}>; rel="alternate"; type="{m}"'
+    words = {HTML: "html", TURTLE: "turtle", JSONLD: "jsonld"}
+    resp.headers["Link"] = ", ".join(f'<{request.path}?format={words[m]}>; rel="alternate"; type="{m}"'
                                      for m in DESCRIBED if m != mt)
     return resp
 
