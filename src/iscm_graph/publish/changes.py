@@ -125,10 +125,12 @@ def summarize(a: Path, b: Path) -> dict:
 
     began = [membership(nm[m]) for m in sorted(set(nm) - set(om))]
     ended = [membership(om[m]) for m in sorted(set(om) - set(nm))]
+    # a membership that gained an end date ended; other changes of its dates are corrections of them
+    now_ended = {m for m in set(om) & set(nm) if nm[m]["end"] and not om[m]["end"]}
+    ended += [{**membership(nm[m]), "was": {"start": om[m]["start"], "end": None}} for m in sorted(now_ended)]
     dates = [{**membership(nm[m]), "was": {"start": om[m]["start"], "end": om[m]["end"]}}
-             for m in sorted(set(om) & set(nm))
+             for m in sorted(set(om) & set(nm) - now_ended)
              if (om[m]["start"], om[m]["end"]) != (nm[m]["start"], nm[m]["end"])]
-    ended += [membership(nm[m]) for m in sorted(set(om) & set(nm)) if nm[m]["end"] and not om[m]["end"]]
 
     op, np_ = _pairs(old), _pairs(new)
     members = []
@@ -166,21 +168,34 @@ def summarize(a: Path, b: Path) -> dict:
     }
 
 
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def headline(summary: dict | None) -> str:
-    """One sentence for feeds and the DCAT version notes."""
+    """One sentence for feeds, pages and the DCAT version notes: only what changed is named."""
     if summary is None:
         return "First release."
     m = summary["memberships"]
-    joined = sum(len(x["joined"]) for x in summary["members"])
-    left = sum(len(x["left"]) for x in summary["members"])
-    parts = [f"{len(m['began'])} memberships began, {len(m['ended'])} ended, {len(m['dates_changed'])} changed dates",
-             f"{joined} members joined and {left} left",
-             f"{len(summary['counts'])} declared counts changed",
-             f"{len(summary['sources']['added'])} new sources, {len(summary['sources']['removed'])} removed",
-             f"{len(summary['corrected'])} statements corrected",
-             f"{len(summary['entities']['added'])} entities added, {len(summary['entities']['removed'])} removed",
-             f"{summary['quads']['added']} quads added, {summary['quads']['removed']} removed"]
-    return "; ".join(parts) + "."
+    parts = []
+    said = [(len(m["began"]), "membership began", "memberships began"),
+            (len(m["ended"]), "membership ended", "memberships ended"),
+            (len(m["dates_changed"]), "membership's dates changed", "memberships' dates changed"),
+            (len(summary["counts"]), "declared count changed", "declared counts changed"),
+            (len(summary["sources"]["added"]), "new source", "new sources"),
+            (len(summary["sources"]["removed"]), "source removed", "sources removed"),
+            (len(summary["corrected"]), "statement corrected", "statements corrected"),
+            (len(summary["entities"]["added"]), "entity added", "entities added"),
+            (len(summary["entities"]["removed"]), "entity removed", "entities removed")]
+    parts = [_n(n, one, many) for n, one, many in said if n]
+    if summary["members"]:
+        joined = sum(len(x["joined"]) for x in summary["members"])
+        left = sum(len(x["left"]) for x in summary["members"])
+        parts.insert(3, f"{_n(len(summary['members']), 'organisation', 'organisations')} changed members "
+                        f"({joined} joined, {left} left)")
+    q = summary["quads"]
+    said = "; ".join(parts) or "No change in memberships, counts, sources or statements"
+    return said + f" (patch: {q['added']} quads added, {q['removed']} removed)."
 
 
 def write_changes(previous: Path | None, folder: Path, out: Path) -> dict | None:
