@@ -1,11 +1,12 @@
 """What changed between two releases: the exact patch, and a summary in terms people understand.
 
-The patch is two N-Quads files, `removed.nq` and `added.nq`: the lines of release A's `dataset.nq`
-that release B lacks, and the lines B has that A lacks. Both dumps are canonical (sorted, blank nodes
-labelled by RDF canonicalization), so applying the patch - A's lines minus `removed.nq` plus
-`added.nq` - gives B's lines exactly. Two plain N-Quads files are read by every RDF tool; RDF Patch
-would add a format few of them read. A blank node relabelled by canonicalization shows as one line
-removed and one added: the patch stays exact, and the summary leaves blank nodes out.
+The patch is two N-Quads files, `removed.nq` and `added.nq`: the statements of release A that
+release B lacks, and those B has that A lacks. Two plain N-Quads files are read by every RDF tool;
+RDF Patch would add a format few of them read. Blank nodes (membership periods) are labelled by RDF
+canonicalization over each whole dataset, so one edit shifts most labels; B's blank nodes are matched
+to A's by where they hang (blank_nodes.py), so the patch holds what changed: A's lines minus
+`removed.nq` plus `added.nq` are B's dataset, with B's blank nodes under A's labels where they match
+(the same RDF dataset: isomorphic, quad for quad).
 
 The summary (`summarize`) names memberships that began, ended or changed dates, current members who
 joined or left each organisation, declared counts that changed, source documents and graphs added
@@ -20,6 +21,7 @@ import pyoxigraph as ox
 
 from iscm_graph import build_folder as bf
 from iscm_graph.namespaces import BASE
+from iscm_graph.publish.blank_nodes import relabel
 
 ISCM = BASE + "ontology#"
 INFERRED = BASE + "graph/inferred"
@@ -50,9 +52,15 @@ def read_lines(path: Path) -> set[str]:
         return {line for line in fh if line.strip()}
 
 
+def _aligned(a: Path, b: Path) -> tuple[set[str], set[str]]:
+    """The lines of both releases, b's blank nodes labelled as a's where they match (blank_nodes.py)."""
+    old = read_lines(a / bf.DATASET)
+    return old, relabel(read_lines(b / bf.DATASET), old)
+
+
 def patch(a: Path, b: Path) -> tuple[list[str], list[str]]:
     """(removed, added) N-Quads lines, sorted, between the release folders `a` and `b`."""
-    old, new = read_lines(a / bf.DATASET), read_lines(b / bf.DATASET)
+    old, new = _aligned(a, b)
     return sorted(old - new), sorted(new - old)
 
 
@@ -109,7 +117,7 @@ def _term(t) -> str:
 
 def summarize(a: Path, b: Path) -> dict:
     """What changed from the release (or build) folder `a` to `b`; JSON-ready, IRIs kept, with labels."""
-    old_lines, new_lines = read_lines(a / bf.DATASET), read_lines(b / bf.DATASET)
+    old_lines, new_lines = _aligned(a, b)
     removed, added = old_lines - new_lines, new_lines - old_lines
     old, new = _store(old_lines), _store(new_lines)
     labels = {r["s"]: r["l"] for st in (old, new) for r in _rows(st, _LABELS)}
