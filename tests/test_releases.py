@@ -176,6 +176,10 @@ def test_cli_diff_list_and_patch(published, tmp_path):
     assert all(r["triples"] > 1000 and r["shared_bytes"] > 0 for r in rows)
     bad = run_cli("--build-dir", settings.build_dir, "diff", A, "1999.01.01")
     assert bad.returncode == 2 and "no release '1999.01.01'" in bad.stderr
+    again = run_cli("--build-dir", settings.build_dir, "release", "publish", "--version", B)
+    assert again.returncode == 2 and f"release {B} exists" in again.stderr
+    pruned = run_cli("--build-dir", settings.build_dir, "release", "prune", "--keep", "0")
+    assert pruned.returncode == 2 and "keep at least 1" in pruned.stderr
 
 
 def test_publishing_refuses_an_existing_or_malformed_version(published):
@@ -187,6 +191,21 @@ def test_publishing_refuses_an_existing_or_malformed_version(published):
             releases.publish_release(settings, version=bad)
     with pytest.raises(releases.ReleaseError, match="no build"):
         releases.publish_release(settings, build="nonexistent")
+
+
+def test_publishing_refuses_a_build_that_did_not_conform(published, tmp_path):
+    settings, a, b = published
+    failed = tmp_path / "failed"
+    failed.mkdir()
+    (failed / "manifest.json").write_text('{"build_id": "0123456789abcdef"}', encoding="utf-8")
+    (failed / "dataset.nq").write_text("", encoding="utf-8")
+    (failed / "validation.json").write_text('{"conforms": false, "violations": 1}', encoding="utf-8")
+    with pytest.raises(releases.ReleaseError, match="did not conform"):
+        releases.publish_release(settings, build=failed, version="2026.12.31")
+    (failed / "manifest.json").unlink()
+    with pytest.raises(releases.ReleaseError, match="not a written build"):
+        releases.publish_release(settings, build=failed, version="2026.12.31")
+    assert [r.version for r in releases.list_releases(settings)] == [A, B]
     with pytest.raises(releases.UnknownReleaseError, match="no release"):
         releases.get_release(settings, "2020.01.01")
     assert not list(releases.releases_dir(settings).glob(".staging-*"))
