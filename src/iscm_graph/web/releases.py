@@ -29,6 +29,15 @@ _SUMMARIES_LOCK = threading.Lock()
 _SUMMARIES_KEPT = 8
 
 
+@bp.after_request
+def cache_control(resp):
+    # a release never changes (only whether it is the current one): its pages may be kept an hour; the list and feed grow
+    if resp.status_code == 200:
+        fixed = request.path.startswith("/releases/")
+        resp.headers.setdefault("Cache-Control", "public, max-age=" + ("3600" if fixed else "300"))
+    return resp
+
+
 @bp.errorhandler(rel.UnknownReleaseError)
 def unknown(exc):
     return error_response(404, str(exc))
