@@ -4,6 +4,7 @@ the citation formats, pruning and the errors."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -270,7 +271,7 @@ def test_the_feed_lists_both_releases(release_site):
     assert feed.findtext(ATOM + "updated") == "2026-03-01T09:00:00+00:00"
 
 
-def test_the_series_in_dcat(release_site):
+def test_the_series_in_dcat(release_site, published):
     from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, PROV, RDF
     DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -289,6 +290,11 @@ def test_the_series_in_dcat(release_site):
         assert "1 declared count changed" in str(g.value(b, URIRef("http://www.w3.org/ns/adms#versionNotes")))
         urls = {str(g.value(d, DCAT.downloadURL)) for d in g.objects(b, DCAT.distribution)}
         assert release_site.url + f"/releases/{B}/download/dataset.nq.gz" in urls
+        spdx = Namespace("http://spdx.org/rdf/terms#")
+        for dist in g.objects(b, DCAT.distribution):
+            name = str(g.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
+            value = g.value(g.value(dist, spdx.checksum), spdx.checksumValue)
+            assert str(value) == hashlib.sha256((published[2].path / "dumps" / name).read_bytes()).hexdigest()
 
 
 def test_the_release_page_and_its_citations(release_site, published):

@@ -8,12 +8,12 @@ import datetime as dt
 import json
 from xml.etree import ElementTree as ET
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from iscm_graph import build_folder as bf
 from iscm_graph.publish.changes import headline
-from iscm_graph.publish.description import IANA, TITLE_EN
+from iscm_graph.publish.description import IANA, SPDX, TITLE_EN
 from iscm_graph.publish.releases import IRI_BASE, Release, changes, manifest
 from iscm_graph.rdf.formats import ATOM as ATOM_TYPE, GZIP, HTML
 
@@ -74,9 +74,13 @@ def _release(g: Graph, r: Release, base: str) -> None:
         g.add((dist, DCAT.mediaType, URIRef(IANA + fmt.media_type)))
         g.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP)))
         g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
-        sha = m.get("files", {}).get(f"{bf.DUMPS}/{name}")
+        sha = m.get("files", {}).get(f"{bf.DUMPS}/{name}")      # hashed by the build, as description.py does
         if sha:
-            g.add((dist, URIRef("http://spdx.org/rdf/terms#checksum"), Literal(f"sha256:{sha}")))
+            checksum = BNode()
+            g.add((dist, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.checksumValue, Literal(sha, datatype=XSD.hexBinary)))
 
 
 # -- cite this ---------------------------------------------------------------------------------
