@@ -231,6 +231,7 @@ def test_prune_keeps_the_current_and_leased_releases(published, tmp_path):
     other = load_settings(source_dir=settings.source_dir, build_dir=copy)
     for r in releases.list_releases(other):
         releases._set_mode(r.path, writable=True)
+    shutil.rmtree(releases.releases_dir(other) / ".leases", ignore_errors=True)
     third = releases.publish_release(other, version="2026.04.01")
     releases.lease(other, A)                     # a server in this process holds A
     assert releases.prune(other, keep=1) == [B]
@@ -361,3 +362,55 @@ def test_the_alternates_named_in_link_headers_answer(release_site):
         r = release_site.get(href)
         assert r.status_code == 200 and r.headers["Content-Type"].startswith(media_type), href
     assert release_site.get("/releases", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_no_release_yet(tmp_path):
+    from iscm_graph.web import create_app
+    empty = load_settings(source_dir=REPO, build_dir=tmp_path)
+    assert releases.list_releases(empty) == [] and releases.current_release(empty) is None
+    assert releases.release_at(empty, dt.datetime(2030, 1, 1)) is None
+    site = Site(create_app(empty))
+    page = site.get("/releases", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "/releases.atom" in page.text
+    feed = ET.fromstring(site.get("/releases.atom").content)
+    assert feed.findall(ATOM + "entry") == []
+    from iscm_graph.errors import NoBuildError
+    with pytest.raises(NoBuildError, match="no good build"):
+        releases.publish_release(empty)
+
+
+def test_a_pruned_previous_release_is_named_not_linked(published, tmp_path):
+    from iscm_graph.web import create_app
+    settings, a, b = published
+    copy = tmp_path / "build"
+    shutil.copytree(settings.build_dir, copy, symlinks=True)
+    other = load_settings(source_dir=settings.source_dir, build_dir=copy)
+    for r in releases.list_releases(other):
+        releases._set_mode(r.path, writable=True)
+    # the downloads served above leased A for this process: the copy has no server, so no lease
+    shutil.rmtree(releases.releases_dir(other) / ".leases", ignore_errors=True)
+    assert releases.prune(other, keep=1) == [A]
+    site = Site(create_app(other))
+    page = site.get(f"/releases/{B}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and f"/releases/{A}" not in page.text and A in page.text
+    feed = site.get("/releases.atom").text
+    assert f"/releases/{A}/changes/" not in feed
+
+
+def test_leases_of_dead_processes_or_not_renewed_do_not_count(published):
+    import socket
+    import subprocess
+    settings, a, b = published
+    folder = releases.releases_dir(settings) / ".leases" / "2026.06.01"
+    folder.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (folder / f"{socket.gethostname()}-{dead.pid}").touch()
+    assert not releases.leased(settings, "2026.06.01")
+    releases.lease(settings, "2026.06.01")
+    assert releases.leased(settings, "2026.06.01")
+    old = dt.datetime.now().timestamp() - settings.release_lease - 60
+    for f in folder.iterdir():
+        os.utime(f, (old, old))
+    assert not releases.leased(settings, "2026.06.01")
+    shutil.rmtree(folder)

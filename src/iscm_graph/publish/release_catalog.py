@@ -136,7 +136,7 @@ def atom_feed(releases: list[Release], base: str) -> bytes:
         sub(entry, "published", r.published.isoformat())
         sub(entry, "summary", headline(changes(r)))
         sub(entry, "link", rel="alternate", type=HTML, href=f"{base}/releases/{r.version}")
-        if r.previous:
+        if r.previous and (r.path.parent / r.previous).is_dir():      # not pruned
             sub(entry, "link", rel="related", type=HTML, title=f"Changes since {r.previous}",
                 href=f"{base}/releases/{r.previous}/changes/{r.version}")
         for name, fmt in bf.DUMP_FILES.items():

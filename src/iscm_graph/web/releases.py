@@ -64,8 +64,9 @@ def index():
     settings, base = _settings(), public_base()
     found = rel.list_releases(settings)
     current = rel.current_release(settings)
-    rows = [{"release": r, "triples": rel.manifest(r)["triples"], "notes": ch.headline(rel.changes(r))}
-            for r in reversed(found)]
+    kept = {r.version for r in found}
+    rows = [{"release": r, "triples": rel.manifest(r)["triples"], "notes": ch.headline(rel.changes(r)),
+             "previous_kept": r.previous in kept} for r in reversed(found)]
     return _negotiated(lambda: catalog.describe(found, base),
                        lambda: render_template("releases.html", rows=rows, current=current, build=None))
 
@@ -89,6 +90,7 @@ def release_page(version: str):
         return render_template("release.html", r=r, manifest=m, dumps=dumps, summary=rel.changes(r),
                                headline=ch.headline(rel.changes(r)), disk=rel.disk_use(r), href=local_href,
                                is_current=bool(current and current.version == r.version),
+                               previous_kept=bool(r.previous and (r.path.parent / r.previous).is_dir()),
                                cite_text=catalog.cite_text(r), cite_bib=catalog.cite_bibtex(r),
                                cite_csl=catalog.cite_csl_json(r), build=None)
     return _negotiated(lambda: catalog.describe([r], base), page)
