@@ -203,7 +203,10 @@ def publish_release(settings, build: Path | str | None = None, version: str | No
         for name in (RELEASE_FILE, CHANGES_FILE):
             (staging / name).chmod(0o444)
         _set_mode(staging, writable=False)
-        os.rename(staging, root / version)     # fails if the version appeared meanwhile: never replaced
+        try:
+            os.rename(staging, root / version)     # fails if the version appeared meanwhile: never replaced
+        except OSError as exc:
+            raise ReleaseError(f"release {version} exists or cannot be written: {exc.strerror}") from None
     except BaseException:
         _set_mode(staging, writable=True)
         shutil.rmtree(staging, ignore_errors=True)
