@@ -303,3 +303,97 @@ def list_queries(ctx):
     for name, q in catalogue(folder).items():
         params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
         click.echo(f"{name}: {q.summary}" + (f"  [{params}]" if params else ""))
+
+
+@main.group()
+def release():
+    """Releases: published builds kept read-only beside each other, citable by version."""
+
+
+@release.command("publish")
+@click.option("--version", "version", default=None,
+              help="YYYY.MM.DD (.N for a further release of one day); default: today's next free version.")
+@click.option("--build", "build_id", default=None, help="A build id or folder (default: the current build).")
+@click.pass_context
+@handle_errors
+def release_publish(ctx, version, build_id):
+    """Publish the last good build (or --build) as a release and make it the current one."""
+    from iscm_graph.publish.changes import headline
+    from iscm_graph.publish.releases import changes, publish_release
+
+    r = publish_release(_settings(ctx), build_id, version)
+    click.echo(f"Release {r.version} <{r.iri}> of build {r.build_id} published at {r.published.isoformat()}"
+               f" in {r.path}" + (f" (previous: {r.previous})" if r.previous else ""))
+    click.echo(headline(changes(r)))
+
+
+@release.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def release_list(ctx, fmt):
+    """Every release, oldest first: version, published, build, triples and disk use."""
+    from iscm_graph.publish.releases import current_release, disk_total, disk_use, list_releases, manifest
+
+    settings = _settings(ctx)
+    current = current_release(settings)
+    rows = []
+    for r in list_releases(settings):
+        use = disk_use(r)
+        rows.append({"version": r.version, "published": r.published.isoformat(), "build": r.build_id,
+                     "triples": manifest(r)["triples"], "own_bytes": use.own, "shared_bytes": use.shared,
+                     "current": bool(current and current.version == r.version)})
+    if fmt == "json":
+        click.echo(json.dumps({"releases": rows, "disk_bytes": disk_total(settings)}, indent=2))
+        return
+    if not rows:
+        click.echo("no releases yet: `iscm-graph release publish` publishes the last good build")
+        return
+    click.echo(f"{'version':<14} {'published':<26} {'build':<17} {'triples':>8} {'own':>10} {'shared':>10}")
+    for row in rows:
+        click.echo(f"{row['version']:<14} {row['published']:<26} {row['build']:<17} {row['triples']:>8} "
+                   f"{_size(row['own_bytes']):>10} {_size(row['shared_bytes']):>10}"
+                   + ("  (current)" if row["current"] else ""))
+    click.echo(f"Disk used by all releases (hard links counted once): {_size(disk_total(settings))}")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+@release.command("prune")
+@click.option("--keep", type=int, required=True, help="How many of the newest releases to keep (at least 1).")
+@click.pass_context
+@handle_errors
+def release_prune(ctx, keep):
+    """Remove old releases; never the current one, nor one a running server holds (its lease)."""
+    from iscm_graph.publish.releases import prune
+
+    removed = prune(_settings(ctx), keep)
+    click.echo(f"{len(removed)} release(s) removed" + (": " + ", ".join(removed) if removed else ""))
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--patch", "patch_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the exact patch there: removed.nq and added.nq (A minus removed plus added = B).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+@handle_errors
+def diff(ctx, a, b, patch_dir, fmt):
+    """What changed from release A to release B: memberships, members, counts, sources, corrections."""
+    from iscm_graph.publish.changes import render, summarize, write_patch
+    from iscm_graph.publish.releases import get_release
+
+    settings = _settings(ctx)
+    ra, rb = get_release(settings, a), get_release(settings, b)
+    summary = summarize(ra.path, rb.path)
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=1) if fmt == "json" else render(summary, a, b))
+    if patch_dir is not None:
+        n_removed, n_added = write_patch(ra.path, rb.path, patch_dir)
+        click.echo(f"Patch written to {patch_dir}: removed.nq ({n_removed} quads), added.nq ({n_added} quads)",
+                   err=True)

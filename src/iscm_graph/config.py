@@ -53,6 +53,8 @@ class Settings:
     max_rows: int = 10000                # result rows (or triples) a query may return; more is refused (422)
     max_body: int = 1024 * 1024          # request body bytes; more is refused (413) before it is read
     max_url: int = 8000                  # request-target characters; more is refused (414)
+    # seconds a server's claim on a release it holds lasts unless renewed: `release prune` keeps leased releases
+    release_lease: float = 900.0
 
     @property
     def ontology_dir(self) -> Path:
@@ -118,7 +120,8 @@ def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> 
             values[name] = _coerce(name, value, "the command line")
     settings = Settings(**values)
     for name in ("query_workers", "query_timeout", "query_memory", "query_slow_after", "client_queries",
-                 "max_rows", "max_body", "max_url", "releases_loaded"):
+                 "max_rows", "max_body", "max_url", "releases_loaded",
+                 "release_lease"):
         if getattr(settings, name) <= 0:
             raise IscmError(f"setting {name!r}: must be greater than 0, not {getattr(settings, name)}")
     if settings.query_queue < 0:

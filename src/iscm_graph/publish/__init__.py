@@ -2,4 +2,6 @@
 graphs, with or without the inferred graph), `description` makes the build's one dataset
 description (VoID and DCAT-AP, with relative links that resolve wherever it is served), and `push`
 puts every named graph into an external triple store with the Graph Store Protocol and verifies
-the counts there."""
+the counts there. `releases` publishes builds as dated, read-only releases (and prunes them),
+`changes` says what changed between two releases and writes the exact patch, `release_catalog`
+describes the releases (DCAT 3 series, citations, Atom feed)."""

@@ -18,6 +18,9 @@ LINK_FORMAT = "application/link-format"   # Memento TimeMaps (RFC 6690 link-form
 JSONLD = "application/ld+json"
 XML = "application/xml"                 # the sitemap
 SVG = "image/svg+xml"                   # the charts
+ATOM = "application/atom+xml"           # the feed of releases
+BIBTEX = "application/x-bibtex"         # a release's citation
+CSL_JSON = "application/vnd.citationstyles.csl+json"
 # what a SPARQL protocol request may send
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

@@ -1,6 +1,6 @@
 """The web application: the Flask app factory (settings, the build holder, the blueprints; nothing happens
 at import), one blueprint per group of routes (`sparql`, `resources`, `texts`, `api`, `explore`, `meta`,
-`findable`, `untranslated`, `pictures`, `reconcile`, `memento`), the pages' language (`i18n`), the request `limits` and response `cache` in
+`findable`, `untranslated`, `pictures`, `reconcile`, `memento`, `releases`), the pages' language (`i18n`), the request `limits` and response `cache` in
 front of them, `state` (the build a process answers from, read from the build folder alone) and `server`
 (gunicorn with the query pool beside it). It reads builds; it never builds: nothing here imports the
 pipeline."""
@@ -28,7 +28,7 @@ def create_app(settings=None, query_socket_dir=None) -> Flask:
         app.extensions["iscm-queries"] = QueryClient(settings, query_socket_dir)
 
     from iscm_graph.web import (api, cache, errors, explore, findable, i18n, limits, memento, meta, pictures,
-                                reconcile, resources, sparql, texts, untranslated)
+                                reconcile, releases, resources, sparql, texts, untranslated)
     errors.register(app)
     limits.register(app)
     cache.register(app)
@@ -43,6 +43,7 @@ def create_app(settings=None, query_socket_dir=None) -> Flask:
     app.register_blueprint(findable.bp)
     app.register_blueprint(untranslated.bp)
     app.register_blueprint(reconcile.bp)
+    app.register_blueprint(releases.bp)
     memento.register(app)      # older releases and Memento; its hooks add headers to /id and /doc
 
     @app.after_request
