@@ -100,7 +100,7 @@ def test_accept_datetime_is_read_as_an_rfc_1123_date():
             mt.parse_accept_datetime(bad)
 
 
-def test_the_stand_in_reads_the_releases(releases):
+def test_the_release_layout_is_read(releases):
     _, build_dir = releases
     settings = load_settings(build_dir=build_dir)
     assert [r.version for r in rel.list_releases(settings)] == [V1, V2, V3]
@@ -341,3 +341,14 @@ def test_a_query_process_opens_release_folders_only(releases, tmp_path):
     for elsewhere in (build_dir / "current", tmp_path, build_dir / "releases" / V1 / "..", "/etc"):
         with pytest.raises(UnknownFolder):
             stores.get(str(elsewhere))
+
+
+def test_a_release_the_server_answers_from_is_leased_and_survives_pruning(server, releases):
+    """Serving an older release renews this server's lease on it (publish/releases.py), so `release
+    prune` leaves it even when it is past the number kept."""
+    _, build_dir = releases
+    settings = load_settings(build_dir=build_dir)
+    status, _, _ = fetch(server, f"/releases/{V1}/doc/mechanism/bali-process.ttl")
+    assert status == 200
+    assert rel.leased(settings, V1)
+    assert not rel.leased(settings, "2000.01.01")

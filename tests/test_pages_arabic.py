@@ -205,6 +205,7 @@ PAGES = {   # path: the template that draws it
     "/overlap": "overlap.html",
     "/compare?m=colombo-process&m=abu-dhabi-dialogue": "compare.html",
     "/charts": "charts.html",
+    "/releases": "releases.html",
 }
 
 

@@ -5,10 +5,11 @@ is always held, so serving the current release costs nothing more."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 from iscm_graph import build_folder as bf
-from iscm_graph.publish.releases import Release
+from iscm_graph.publish.releases import Release, lease
 from iscm_graph.web.state import BuildHolder, LoadedBuild, load_build
 
 
@@ -17,9 +18,19 @@ class ReleaseHolder:
         self.settings, self.builds = settings, builds
         self._lock = threading.Lock()
         self._loaded: OrderedDict[str, LoadedBuild] = OrderedDict()
+        self._leased: dict[str, float] = {}
         self.loads = self.evictions = 0
 
+    def _lease(self, version: str) -> None:
+        """Tell `release prune` this server holds `version` (publish/releases.py), renewed well within
+        `release_lease`; an evicted release's lease simply runs out (a query process may still hold it)."""
+        now = time.monotonic()
+        if now - self._leased.get(version, float("-inf")) > self.settings.release_lease / 4:
+            lease(self.settings, version)
+            self._leased[version] = now
+
     def get(self, release: Release) -> LoadedBuild:
+        self._lease(release.version)
         current = self.builds.get()
         with self._lock:
             loaded = self._loaded.get(release.version)
