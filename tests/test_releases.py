@@ -224,14 +224,21 @@ def test_disk_use_counts_linked_files_as_shared(published):
     assert (a.path / "dataset.nq").stat().st_ino != (b.path / "dataset.nq").stat().st_ino
 
 
-def test_prune_keeps_the_current_and_leased_releases(published, tmp_path):
-    settings, a, b = published
+def _writable_copy(settings, tmp_path):
+    """Settings over a copy of the published build folder that tests may change: its releases writable,
+    and no leases (the downloads served in this process leased A; the copy has no server)."""
     copy = tmp_path / "build"
     shutil.copytree(settings.build_dir, copy, symlinks=True)
     other = load_settings(source_dir=settings.source_dir, build_dir=copy)
     for r in releases.list_releases(other):
         releases._set_mode(r.path, writable=True)
     shutil.rmtree(releases.releases_dir(other) / ".leases", ignore_errors=True)
+    return other
+
+
+def test_prune_keeps_the_current_and_leased_releases(published, tmp_path):
+    settings, a, b = published
+    other = _writable_copy(settings, tmp_path)
     third = releases.publish_release(other, version="2026.04.01")
     releases.lease(other, A)                     # a server in this process holds A
     assert releases.prune(other, keep=1) == [B]
@@ -382,13 +389,7 @@ def test_no_release_yet(tmp_path):
 def test_a_pruned_previous_release_is_named_not_linked(published, tmp_path):
     from iscm_graph.web import create_app
     settings, a, b = published
-    copy = tmp_path / "build"
-    shutil.copytree(settings.build_dir, copy, symlinks=True)
-    other = load_settings(source_dir=settings.source_dir, build_dir=copy)
-    for r in releases.list_releases(other):
-        releases._set_mode(r.path, writable=True)
-    # the downloads served above leased A for this process: the copy has no server, so no lease
-    shutil.rmtree(releases.releases_dir(other) / ".leases", ignore_errors=True)
+    other = _writable_copy(settings, tmp_path)
     assert releases.prune(other, keep=1) == [A]
     site = Site(create_app(other))
     page = site.get(f"/releases/{B}", headers={"Accept": "text/html"})
