@@ -101,6 +101,12 @@ def get_release(settings, version: str) -> Release:
     return _read(path)
 
 
+def any_release(settings) -> bool:
+    """Whether a release has been published: one look at the `current` link (prune never removes the
+    current release), cheap enough for every response."""
+    return (releases_dir(settings) / "current" / RELEASE_FILE).is_file()
+
+
 def current_release(settings) -> Release | None:
     link = releases_dir(settings) / "current"
     if not (link / RELEASE_FILE).is_file():

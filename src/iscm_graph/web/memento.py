@@ -175,7 +175,7 @@ def memento_headers(resp: Response):
     if request.endpoint not in _TIMEGATES or resp.status_code not in (200, 303, 304):
         return resp
     stem = _stem()
-    if stem is None or not rel.list_releases(_settings()):
+    if stem is None or not rel.any_release(_settings()):
         return resp
     _add_link(resp, mt.original_links(*_uris(stem)))
     resp.vary.add("Accept-Datetime")
