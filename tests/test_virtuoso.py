@@ -120,6 +120,36 @@ def test_count_mismatch_is_reported(cli):
     assert out.returncode == 2 and "does not hold what was sent" in out.stderr
 
 
+def test_a_failing_store_is_a_gateway_error_not_the_clients():
+    """A store that answers 500 (Virtuoso refusing on its own cost estimate, say) or not at all is the
+    server's problem: 502 with the store's words, not a 400 that blames the query."""
+    from iscm_graph.errors import LimitError, QueryError
+
+    class Failing(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b"Virtuoso 42000 Error The estimated execution time 596 (sec) exceeds the limit"
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(LimitError) as failed:
+            RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", []).query("ASK {}")
+    finally:
+        server.shutdown()
+    assert failed.value.status == 502 and "estimated execution time" in str(failed.value)
+    with pytest.raises(LimitError) as silent:
+        RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", [], timeout=5).query("ASK {}")
+    assert silent.value.status == 502 and "did not answer" in str(silent.value)
+    assert not issubclass(LimitError, QueryError)
+
+
 @pytest.fixture(scope="module")
 def served_from_virtuoso(virtuoso, published, build_root):
     srv = ServerProcess("--source", REPO, "--build-dir", build_root,

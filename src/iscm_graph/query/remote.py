@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import requests
 from rdflib import BNode, Literal, URIRef
 
-from iscm_graph.errors import QueryError
+from iscm_graph.errors import LimitError, QueryError
 from iscm_graph.namespaces import PREFIXES, UNION_GRAPH
 from iscm_graph.query.guard import _LEXICAL
 from iscm_graph.rdf.formats import graph_format, result_format
@@ -56,7 +56,10 @@ class RemoteStore:
         try:
             resp = self.session.post(self.endpoint, data=data, headers={"Accept": accept}, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise QueryError(f"the SPARQL store did not answer: {exc.__class__.__name__}") from None
+            raise LimitError(502, f"the SPARQL store behind this server did not answer: {exc.__class__.__name__}") from None
+        if resp.status_code >= 500:
+            # the store failed, not the request: a gateway error, not the client's 400
+            raise LimitError(502, f"the SPARQL store behind this server failed ({resp.status_code}): {resp.text[:300]}")
         if resp.status_code >= 400:
             raise QueryError(f"the SPARQL store refused the query ({resp.status_code}): {resp.text[:300]}")
         if graphs:
