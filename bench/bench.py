@@ -91,10 +91,15 @@ def wrk(url: str, connections: int, seconds: int, env: dict) -> dict:
         if not m:
             return float("nan")
         return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", text)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return {"rps": float(rps.group(1)) if rps else 0.0, "p50": latency(50), "p99": latency(99),
-            "non2xx": int(errors.group(1)) if errors else 0}
+    failed = int(errors.group(1)) if errors else 0
+    # only answered requests count: a peer that refuses a query fast must not look faster for it
+    rps = 0.0
+    if done:
+        secs = float(done.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[done.group(3)]
+        rps = (int(done.group(1)) - failed) / secs
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "non2xx": failed}
 
 
 def mix_texts() -> list[str]:
@@ -145,8 +150,42 @@ def measured_build(source: Path, build_dir: Path) -> dict:
 
 
 def serve(build_dir: Path, port: int, env=None) -> Proc:
+    # default settings but one: wrk is one client, and the per-client limit (client_queries, 2) would
+    # refuse six of its eight connections; the peers have no such limit
     return Proc([*CLI, "--source", str(REPO), "--build-dir", str(build_dir), "serve", "--port", str(port)],
-                f"http://127.0.0.1:{port}/healthz", env=env)
+                f"http://127.0.0.1:{port}/healthz", env={"ISCM_CLIENT_QUERIES": "64", **(env or {})})
+
+
+def oxigraph_server(build_dir: Path, folder: Path) -> tuple[Proc, str] | None:
+    """`oxigraph serve-read-only` (the pyoxigraph project's server) on the same dump, its default
+    graph holding the union of the named graphs as a set, as this server's does; None when the
+    `oxigraph` command is not installed."""
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        return None
+    import pyoxigraph as ox
+    folder.mkdir(parents=True, exist_ok=True)
+    nq = build_dir / "current" / "dataset.nq"
+    union = folder / "union.nt"
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)}
+    union.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    store = folder / "oxigraph"
+    subprocess.run([exe, "load", "--location", str(store), "--file", str(nq)], check=True, capture_output=True)
+    subprocess.run([exe, "load", "--location", str(store), "--file", str(union)], check=True, capture_output=True)
+    port = free_port()
+    proc = Proc([exe, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+                f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+    return proc, f"http://127.0.0.1:{port}/query"
+
+
+def virtuoso_server(build_dir: Path, folder: Path):
+    """Virtuoso Open Source 7, loaded by `iscm-graph publish`; (server, endpoint, extra parameters)."""
+    from virtuoso import Virtuoso
+    folder.mkdir(parents=True, exist_ok=True)
+    v = Virtuoso(folder)
+    subprocess.run([*CLI, "--build-dir", str(build_dir), "publish", "--endpoint", v.url + "/sparql"],
+                   check=True, capture_output=True)
+    return v, v.url + "/sparql", "&" + urllib.parse.urlencode({"default-graph-uri": UNION})
 
 
 def limit(size: int) -> tuple[Proc, str]:
@@ -237,15 +276,15 @@ def main():
             for c in (1, 8):
                 results[("mix", "rdflib-endpoint", c)] = wrk(f"http://127.0.0.1:{rport}/", c, max(S, 40), {"BODIES": str(bodies)})
             rdfe.stop()
-            from virtuoso import Virtuoso
-            (work / "virtuoso").mkdir()
-            v = Virtuoso(work / "virtuoso")
-            subprocess.run([*CLI, "--build-dir", str(build1), "publish", "--endpoint", v.url + "/sparql"],
-                           check=True, capture_output=True)
-            extra = "&" + urllib.parse.urlencode({"default-graph-uri": UNION})
+            v, vurl, extra = virtuoso_server(build1, work / "virtuoso")
             for c in (1, 8):
-                results[("mix", "virtuoso", c)] = wrk(v.url + "/sparql", c, S, {"BODIES": str(bodies), "EXTRA": extra})
+                results[("mix", "virtuoso", c)] = wrk(vurl, c, S, {"BODIES": str(bodies), "EXTRA": extra})
             v.stop()
+            oxi = oxigraph_server(build1, work / "oxi-1")
+            if oxi is not None:
+                for c in (1, 8):
+                    results[("mix", "oxigraph", c)] = wrk(oxi[1], c, S, {"BODIES": str(bodies)})
+                oxi[0].stop()
         n = len(texts)
         lines.append(f"# iscm-graph benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n")
         lines.append(f"Machine: {machine}. wrk, {S} s per run ({max(S, 40)} s for rdflib-endpoint). Query mix: {n} queries "
@@ -253,7 +292,7 @@ def main():
         lines.append("| workload (concurrency) | this server: /s | p50 ms | p99 ms | peer: /s | p50 ms | p99 ms | ratio |")
         lines.append("|---|---|---|---|---|---|---|---|")
         for c in (1, 8):
-            for peer in ("rdflib-endpoint", "virtuoso", "limit"):
+            for peer in ("rdflib-endpoint", "virtuoso", "oxigraph", "limit"):
                 if ("mix", peer, c) in results:
                     lines.append(row(f"query mixes/s vs {peer} (c={c})", results[("mix", "ours", c)], results[("mix", peer, c)], per=n))
             lines.append(row(f"repeated queries/s vs limit (c={c})", results[("repeat", "ours", c)], results[("mix", "limit", c)]))
@@ -268,8 +307,9 @@ def main():
                      f"Server start {ours.startup:.2f} s; memory of its {ours_procs} processes (gunicorn master and "
                      f"workers, query supervisor and query processes): PSS {ours_pss:.0f} MB, RSS sum {ours_rss:.0f} MB.\n")
         lines.append("## Scale\n")
-        lines.append("| scale | triples | load s | reason s | validate s | write s | build s | peak MB | start s | PSS MB | RSS MB | mixes/s (c=8) | non-2xx |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        lines.append("| scale | triples | load s | reason s | validate s | write s | build s | peak MB | start s | PSS MB | RSS MB | mixes/s (c=8) | non-2xx | Virtuoso mixes/s | ratio | oxigraph mixes/s | ratio |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        scale_builds = {}
         for factor in (int(x) for x in args.scales.split(",")):
             try:
                 if factor == 1:
@@ -283,10 +323,27 @@ def main():
                 pss, rss, _ = memory_mb(srv.proc.pid)
                 r = wrk(f"http://127.0.0.1:{sport}/sparql", 8, S, {"BODIES": str(bodies)})
                 srv.stop()
+                scale_builds[factor] = bdir / "current"
+                peers = ["–", "–", "–", "–"]
+                if not args.skip_peers:
+                    v, vurl, extra = virtuoso_server(bdir, work / f"virtuoso-{factor}")
+                    vr = wrk(vurl, 8, S, {"BODIES": str(bodies), "EXTRA": extra})
+                    v.stop()
+                    peers[:2] = [f"{vr['rps'] / n:.2f}", f"{r['rps'] / vr['rps']:.2f}×" if vr["rps"] else "–"]
+                    oxi = oxigraph_server(bdir, work / f"oxi-{factor}")
+                    if oxi is not None:
+                        orr = wrk(oxi[1], 8, S, {"BODIES": str(bodies)})
+                        oxi[0].stop()
+                        peers[2:] = [f"{orr['rps'] / n:.2f}", f"{r['rps'] / orr['rps']:.2f}×" if orr["rps"] else "–"]
                 lines.append(f"| {factor}× | {bs['triples']:,} | {bs['load']:.1f} | {bs['reason']:.1f} | {bs['validate']:.1f} | "
-                             f"{bs.get('write', 0):.1f} | {bs['total']:.1f} | {bs['peak_mb']:.0f} | {srv.startup:.2f} | {pss:.0f} | {rss:.0f} | {r['rps'] / n:.2f} | {r['non2xx']} |")
+                             f"{bs.get('write', 0):.1f} | {bs['total']:.1f} | {bs['peak_mb']:.0f} | {srv.startup:.2f} | {pss:.0f} | {rss:.0f} | {r['rps'] / n:.2f} | {r['non2xx']} | "
+                             + " | ".join(peers) + " |")
             except Exception as exc:        # report the scale that failed, keep the rest
                 lines.append(f"| {factor}× | failed: {exc} |")
+        if scale_builds:
+            import per_query
+            lines.append("\n## Per query, in-process (median of 5, ms)\n")
+            lines += per_query.table({f: per_query.time_queries(p, 5) for f, p in scale_builds.items()})
         report = "\n".join(lines) + "\n"
         print(report)
         out = HERE / "results" / f"{dt.datetime.now():%Y-%m-%dT%H%M}.md"

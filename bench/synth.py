@@ -1,5 +1,9 @@
-"""Grow the real data's shape N times: every mechanism and membership, with the statements about
-them in every graph, copied under new IRIs (states, themes, regions and vocabularies are shared)."""
+"""Grow the real data's shape N times: every mechanism, regional body, UN regional commission,
+membership and state, with the statements about them in every graph, copied under new IRIs (themes,
+regions, secretariats and other organisations, and vocabularies are shared). Each copy is a world of its own: its mechanisms have its states as members, so a question
+about one real entity (Egypt's memberships, the Colombo Process's members) has the same answer at
+every scale, and only unrelated data grows. The copies' ISO codes are user-assigned ones (X..), so
+that a lookup by a real code still finds one state; copies carry no links to other registries."""
 from __future__ import annotations
 
 import shutil
@@ -8,7 +12,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-GROWN = ("https://w3id.org/iscm/id/mechanism/", "https://w3id.org/iscm/id/membership/")
+GROWN = ("https://w3id.org/iscm/id/mechanism/", "https://w3id.org/iscm/id/membership/",
+         "https://w3id.org/iscm/id/state/", "https://w3id.org/iscm/id/body/", "https://w3id.org/iscm/id/commission/")
+ISCM = "https://w3id.org/iscm/ontology#"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DROPPED = {"http://www.w3.org/2004/02/skos/core#exactMatch"}      # a copy is no real country
+
+
+def _code(predicate: str, k: int):
+    """The ISO code of a copy in world k: within the pattern the shapes ask for, never a real one."""
+    if predicate == ISCM + "alpha3":
+        return ox.Literal("X" + _LETTERS[(k // 26) % 26] + _LETTERS[k % 26])
+    if predicate == ISCM + "alpha2":
+        return ox.Literal("X" + _LETTERS[k % 26])
+    if predicate == ISCM + "numericCode":
+        return ox.Literal(f"{900 + k % 100:03d}")
+    return None
 
 
 def _copy_term(term, k: int, blanks: dict):
@@ -38,8 +57,11 @@ def grow(repo: Path, build_nq: Path, factor: int, target: Path) -> Path:
         blanks: dict = {}
         grown = []
         for q in about:
+            if q.predicate.value in DROPPED:
+                continue
             graph = ox.NamedNode(q.graph_name.value + f"-syn{k}")
-            grown.append(ox.Quad(_copy_term(q.subject, k, blanks), q.predicate, _copy_term(q.object, k, blanks), graph))
+            obj = _code(q.predicate.value, k) or _copy_term(q.object, k, blanks)
+            grown.append(ox.Quad(_copy_term(q.subject, k, blanks), q.predicate, obj, graph))
         for g in {q.graph_name for q in grown}:          # each copied graph names its source, as the originals do
             grown.append(ox.Quad(g, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                                  ox.NamedNode("https://w3id.org/iscm/ontology#SourceGraph"), g))

@@ -10,7 +10,7 @@ from rdflib import BNode, Literal, URIRef
 
 from iscm_graph.errors import LimitError, QueryError
 from iscm_graph.namespaces import PREFIXES, UNION_GRAPH
-from iscm_graph.query.guard import _LEXICAL
+from iscm_graph.query import binding
 from iscm_graph.rdf.formats import graph_format, result_format
 from iscm_graph.rdf.terms import to_rdflib
 
@@ -72,17 +72,8 @@ class RemoteStore:
 
 
 def inject_values(text: str, bindings: dict) -> str:
-    """Pre-bind variables the way substitution does: a VALUES block at the start of the WHERE
-    group, so every pattern, FILTER and OPTIONAL of the query sees the values. The values are
-    written by the RDF library's serialiser (escaped terms), never pasted as given."""
-    bare = _LEXICAL.sub(lambda m: " " * len(m.group(0)), text)
-    m = re.search(r"\bWHERE\s*\{", bare, re.IGNORECASE) or re.search(r"\{", bare)
-    if m is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    names = list(bindings)
-    block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
-             + " ".join(_term(bindings[n]) for n in names) + ") } ")
-    return text[:m.end()] + " " + block + text[m.end():]
+    """Pre-bind variables the way substitution does (query/binding.py), terms written for this store."""
+    return binding.inject_values(text, bindings, _term)
 
 
 def _query_form(sparql: str) -> str:

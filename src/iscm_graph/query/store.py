@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from iscm_graph.build_folder import DATASET
 from iscm_graph.errors import IscmError, QueryError
 from iscm_graph.namespaces import PREFIXES
+from iscm_graph.query.binding import inject_values, where_position
 from iscm_graph.rdf.terms import to_ox
 
 
@@ -36,9 +37,17 @@ class EmbeddedStore:
         dataset, as the protocol's default-graph-uri / named-graph-uri do; they are names, never
         fetched."""
         try:
-            substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+            terms = {k: to_ox(v) for k, v in (bindings or {}).items()}
         except ValueError as exc:          # e.g. an IRI with broken percent-encoding
             raise QueryError(f"invalid value for a query parameter: {exc}") from None
+        substitutions = {}
+        if terms and not any(isinstance(t, ox.BlankNode) for t in terms.values()) \
+                and where_position(sparql) is not None:
+            # a VALUES block the planner sees (query/binding.py); pyoxigraph writes each term
+            sparql = inject_values(sparql, terms, str)
+        else:
+            # a blank node cannot be written in VALUES: bound after planning, as substitution
+            substitutions = {ox.Variable(k): t for k, t in terms.items()}
         options = {}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]

@@ -25,7 +25,9 @@ MAX_BYTES = 64 * 1024 * 1024      # per worker process
 MAX_ENTRY = 2 * 1024 * 1024       # bigger answers (dumps, whole graphs) are not kept
 CACHED_PREFIXES = ("/sparql", "/doc/", "/api/", "/browse", "/search", "/charts", "/graph/", "/ontology",
                    "/shapes", "/.well-known/", "/context.jsonld", "/source/", "/sitemap.xml", "/robots.txt",
-                   "/untranslated", "/maps", "/timeline", "/overlap", "/compare")
+                   "/untranslated", "/maps", "/timeline", "/overlap", "/compare",
+                   # dumps up to MAX_ENTRY: from memory, with no request context (bigger ones are sent by sendfile)
+                   "/download/")
 _KEY = "iscm.cache_key"
 
 
