@@ -30,8 +30,9 @@ def values_block(bindings: dict, write_term) -> str:
             + " ".join(write_term(bindings[n]) for n in names) + ") } ")
 
 
-def inject_values(text: str, bindings: dict, write_term) -> str:
-    at = where_position(text)
+def inject_values(text: str, bindings: dict, write_term, at: int | None = None) -> str:
+    """`text` with the VALUES block at `at` (where_position(text) when the caller has not found it)."""
+    at = where_position(text) if at is None else at
     if at is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return text[:at] + " " + values_block(bindings, write_term) + text[at:]

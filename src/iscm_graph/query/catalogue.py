@@ -95,7 +95,8 @@ def parse_query_file(path: Path) -> NamedQuery:
             raise QueryError(f"{path}: bad parameter declaration {item!r} (want name:type[=default], "
                              f"type one of {', '.join(sorted(_TYPES))})")
         params.append(Param(m.group(1), m.group(2), m.group(3)))
-        # Values are bound by substitution, which needs the variable in the SELECT clause.
+        # The answer names what it was asked about; a blank node is still bound by substitution,
+        # which needs the variable in the SELECT clause.
         if re.search(r"\bSELECT\b", text, re.I) and not re.search(
                 r"\bSELECT\b[^{]*\?" + m.group(1) + r"\b", text, re.I | re.S):
             raise QueryError(f"{path}: parameter ?{m.group(1)} must appear in the SELECT clause")

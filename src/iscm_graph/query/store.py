@@ -3,7 +3,8 @@
 The default graph of every query is the union of all named graphs, as a set: pyoxigraph's own
 "default graph as union" repeats a triple once per graph stating it, so the store materialises the
 union into its default graph once at load. GRAPH ?g still sees each named graph.
-Values are passed as RDF terms (substitutions), never pasted into the query text.
+Values are passed as RDF terms, written into a VALUES block by the RDF library (query/binding.py),
+never pasted into the query text as given.
 """
 from __future__ import annotations
 
@@ -41,10 +42,10 @@ class EmbeddedStore:
         except ValueError as exc:          # e.g. an IRI with broken percent-encoding
             raise QueryError(f"invalid value for a query parameter: {exc}") from None
         substitutions = {}
-        if terms and not any(isinstance(t, ox.BlankNode) for t in terms.values()) \
-                and where_position(sparql) is not None:
+        at = where_position(sparql) if terms else None
+        if at is not None and not any(isinstance(t, ox.BlankNode) for t in terms.values()):
             # a VALUES block the planner sees (query/binding.py); pyoxigraph writes each term
-            sparql = inject_values(sparql, terms, str)
+            sparql = inject_values(sparql, terms, str, at)
         else:
             # a blank node cannot be written in VALUES: bound after planning, as substitution
             substitutions = {ox.Variable(k): t for k, t in terms.items()}
