@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -84,7 +85,8 @@ def wrk(url: str, connections: int, seconds: int, env: dict) -> dict:
     # a generous timeout: a slow peer is measured, not dropped (wrk counts only answered requests)
     out = subprocess.run(["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "60s",
                           "--latency", "-s", str(HERE / "mix.lua"), url],
-                         capture_output=True, text=True, env={**os.environ, **env}, timeout=seconds + 60)
+                         capture_output=True, text=True, env={**os.environ, "NONCE": uuid.uuid4().hex, **env},
+                         timeout=seconds + 60)
     text = out.stdout
     def latency(p):
         m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", text, re.M)
@@ -100,6 +102,27 @@ def wrk(url: str, connections: int, seconds: int, env: dict) -> dict:
         secs = float(done.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[done.group(3)]
         rps = (int(done.group(1)) - failed) / secs
     return {"rps": rps, "p50": latency(50), "p99": latency(99), "non2xx": failed}
+
+
+def alternate(targets: list[tuple[str, dict]], connections: int, seconds: int, rounds: int) -> list[dict]:
+    """Runs of the same workload against each target (url, wrk environment), in turn, `rounds` times:
+    each target's run with the median throughput. Alternating spreads what the machine's neighbours
+    do over all the targets alike; one run after the other, a 10-second run here varies by +-20%."""
+    runs = [[] for _ in targets]
+    for _ in range(rounds):
+        for i, (url, env) in enumerate(targets):
+            runs[i].append(wrk(url, connections, seconds, env))
+    out = []
+    for rs in runs:
+        med = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
+        out.append({**med, "non2xx": sum(r["non2xx"] for r in rs), "runs": [r["rps"] for r in rs]})
+    return out
+
+
+def warm(url: str, texts: list[str], env: dict) -> None:
+    """Every query of the mix once per connection of the c=8 runs: the query processes (or the peer's
+    caches of plans and pages) have seen each before the first measured run."""
+    wrk(url, 8, max(3, len(texts) // 4), env)
 
 
 def mix_texts() -> list[str]:
@@ -188,11 +211,19 @@ def virtuoso_server(build_dir: Path, folder: Path):
     return v, v.url + "/sparql", "&" + urllib.parse.urlencode({"default-graph-uri": UNION})
 
 
-def limit(size: int) -> tuple[Proc, str]:
+def limit(size: int, sizes: dict[str, int] | None = None, folder: Path | None = None) -> tuple[Proc, str]:
+    """The fixed-response limit: `size` bytes for any request, or for a request (a GET's path, a POST's
+    body) in `sizes`, the size this server answered it with."""
     port = free_port()
+    env = {"LIMIT_BYTES": str(size)}
+    if sizes:
+        fd, name = tempfile.mkstemp(prefix="limit-sizes-", suffix=".json", dir=folder)
+        with os.fdopen(fd, "w") as f:
+            json.dump(list(sizes.items()), f)
+        env["LIMIT_SIZES"] = name
     # the same gunicorn settings as `iscm-graph serve`, access log included
     proc = Proc([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "16", "-b",
-                 f"127.0.0.1:{port}", "--access-logfile", "-", "limit_app:app"], f"http://127.0.0.1:{port}/", env={"LIMIT_BYTES": str(size)},
+                 f"127.0.0.1:{port}", "--access-logfile", "-", "limit_app:app"], f"http://127.0.0.1:{port}/", env=env,
                 cwd=HERE)
     return proc, f"http://127.0.0.1:{port}/"
 
@@ -215,6 +246,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     ap.add_argument("--scales", default="1,10", help="data sizes for the scale curve, e.g. 1,10,100")
     ap.add_argument("--skip-peers", action="store_true", help="only this server and the limit")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating runs per comparison (the median is kept)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="iscm-bench-"))
     lines, results = [], {}
@@ -230,40 +262,75 @@ def main():
         port = free_port()
         ours = serve(build1, port)
         ours_url = f"http://127.0.0.1:{port}/sparql"
+        site = f"http://127.0.0.1:{port}"
         ours_pss, ours_rss, ours_procs = memory_mb(ours.proc.pid)
         sizes = [response_size(ours_url, urllib.parse.urlencode({"query": t})) for t in texts]
-        S = args.seconds
-        for c in (1, 8):
-            results[("mix", "ours", c)] = wrk(ours_url, c, S, {"BODIES": str(bodies)})
-            results[("repeat", "ours", c)] = wrk(ours_url, c, S, {"BODIES": str(bodies), "UNIQUE": "0"})
-        docs = work / "docs.txt"
+        S, R = args.seconds, args.rounds
+        fresh = {"BODIES": str(bodies)}
+        repeated = {"BODIES": str(bodies), "UNIQUE": "0"}
+        # every server is warmed before it is measured: its query processes have run the mix once, and
+        # a repeated query or a document has been answered (fresh, once per web worker) before
+        warm(ours_url, texts, fresh)
+        for t in texts * 8:
+            response_size(ours_url, urllib.parse.urlencode({"query": t}))
+        docs = {}
         entities = ["mechanism/budapest-process", "mechanism/colombo-process", "mechanism/midsa", "state/egy",
                     "body/ecowas", "commission/escwa", "objective/23", "paragraph/a-res-73-195-52", "theme/labour-migration",
                     "meeting/global-rcp-7"]
         for fmt, accept in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html")):
-            docs.write_text("\n".join(f"/doc/{e}.{fmt}" for e in entities) + "\n")
-            # documents are static per build: warm both workers' caches first, as any server is warmed
+            docs[fmt] = work / f"docs-{fmt}.txt"
+            docs[fmt].write_text("\n".join(f"/doc/{e}.{fmt}" for e in entities) + "\n")
             for e in entities * 8:
-                response_size(f"http://127.0.0.1:{port}/doc/{e}.{fmt}", accept=accept)
-            for c in (1, 8):
-                results[("doc-" + fmt, "ours", c)] = wrk(f"http://127.0.0.1:{port}", c, S, {"PATHS": str(docs), "ACCEPT": accept})
-            doc_size = statistics.median(response_size(f"http://127.0.0.1:{port}/doc/{e}.{fmt}", accept=accept) for e in entities)
-            lim, url = limit(int(doc_size))
-            for c in (1, 8):
-                results[("doc-" + fmt, "limit", c)] = wrk(url, c, S, {"PATHS": str(docs), "ACCEPT": accept})
-            lim.stop()
+                response_size(f"{site}/doc/{e}.{fmt}", accept=accept)
         dump = work / "dump.txt"
         dump.write_text("/download/dataset.nq.gz\n")
-        for c in (1, 8):
-            results[("dump", "ours", c)] = wrk(f"http://127.0.0.1:{port}", c, S, {"PATHS": str(dump), "ACCEPT": "*/*"})
-        lim, url = limit((build1 / "current" / "dumps" / "dataset.nq.gz").stat().st_size)
-        for c in (1, 8):
-            results[("dump", "limit", c)] = wrk(url, c, S, {"PATHS": str(dump), "ACCEPT": "*/*"})
-        lim.stop()
-        lim, url = limit(int(statistics.median(sizes)))
-        for c in (1, 8):
-            results[("mix", "limit", c)] = wrk(url, c, S, {"BODIES": str(bodies)})
-        lim.stop()
+        for _ in range(8):
+            response_size(f"{site}/download/dataset.nq.gz", accept="*/*")
+        # the limits: the same stack answering the same sizes from memory (bench/limit_app.py), one per
+        # workload, all running at once so that their runs and ours alternate
+        limits = {}
+        # a repeated body gets as many bytes as this server answers it with; a fresh (unique) text the median
+        limits["mix"] = limit(int(statistics.median(sizes)), dict(zip(bodies.read_text().splitlines(), sizes)), work)
+        for fmt, accept in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html")):
+            doc_sizes = {path: response_size(site + path, accept=accept) for path in docs[fmt].read_text().split()}
+            limits["doc-" + fmt] = limit(int(statistics.median(doc_sizes.values())), doc_sizes, work)
+        limits["dump"] = limit((build1 / "current" / "dumps" / "dataset.nq.gz").stat().st_size, None, work)
+        try:
+            for c in (1, 8):
+                results[("repeat", "ours", c)], results[("repeat", "limit", c)] = alternate(
+                    [(ours_url, repeated), (limits["mix"][1], repeated)], c, S, R)
+                for fmt, accept in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html")):
+                    env = {"PATHS": str(docs[fmt]), "ACCEPT": accept}
+                    results[("doc-" + fmt, "ours", c)], results[("doc-" + fmt, "limit", c)] = alternate(
+                        [(site, env), (limits["doc-" + fmt][1], env)], c, S, R)
+                env = {"PATHS": str(dump), "ACCEPT": "*/*"}
+                results[("dump", "ours", c)], results[("dump", "limit", c)] = alternate(
+                    [(site, env), (limits["dump"][1], env)], c, S, R)
+                results[("mix", "limit", c)] = wrk(limits["mix"][1], c, S, fresh)
+        finally:
+            for lim, _ in limits.values():
+                lim.stop()
+        # fresh queries: this server and each peer loaded with the same data at once, their runs alternating
+        fresh_peers = [("ours", ours_url, fresh)]
+        peers = []
+        if not args.skip_peers:
+            v, vurl, extra = virtuoso_server(build1, work / "virtuoso")
+            peers.append(v)
+            fresh_peers.append(("virtuoso", vurl, {**fresh, "EXTRA": extra}))
+            oxi = oxigraph_server(build1, work / "oxi-1")
+            if oxi is not None:
+                peers.append(oxi[0])
+                fresh_peers.append(("oxigraph", oxi[1], fresh))
+        try:
+            for _, url, env in fresh_peers[1:]:
+                warm(url, texts, env)
+            for c in (1, 8):
+                measured = alternate([(url, env) for _, url, env in fresh_peers], c, S, R)
+                for (name, _, _), r in zip(fresh_peers, measured):
+                    results[("mix", name, c)] = r
+        finally:
+            for p in peers:
+                p.stop()
         ours.stop()
         if not args.skip_peers:
             trig = work / "dataset.trig"
@@ -274,31 +341,29 @@ def main():
             # its slowest queries take seconds each, more with 8 at once: a longer window, so that it
             # completes requests at all (in 10 s at c=8 it completed none)
             for c in (1, 8):
-                results[("mix", "rdflib-endpoint", c)] = wrk(f"http://127.0.0.1:{rport}/", c, max(S, 40), {"BODIES": str(bodies)})
+                results[("mix", "rdflib-endpoint", c)] = wrk(f"http://127.0.0.1:{rport}/", c, max(S, 40), fresh)
             rdfe.stop()
-            v, vurl, extra = virtuoso_server(build1, work / "virtuoso")
-            for c in (1, 8):
-                results[("mix", "virtuoso", c)] = wrk(vurl, c, S, {"BODIES": str(bodies), "EXTRA": extra})
-            v.stop()
-            oxi = oxigraph_server(build1, work / "oxi-1")
-            if oxi is not None:
-                for c in (1, 8):
-                    results[("mix", "oxigraph", c)] = wrk(oxi[1], c, S, {"BODIES": str(bodies)})
-                oxi[0].stop()
         n = len(texts)
         lines.append(f"# iscm-graph benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n")
         lines.append(f"Machine: {machine}. wrk, {S} s per run ({max(S, 40)} s for rdflib-endpoint). Query mix: {n} queries "
-                     f"({n - 5} catalogue queries with fixed parameters + 5 analytical), each request's text made unique.\n")
+                     f"({n - 5} catalogue queries with fixed parameters + 5 analytical), each request's text made unique. "
+                     f"Every comparison but rdflib-endpoint's is {R} rounds of runs alternating between the servers "
+                     f"(all loaded at once, each warmed first); the run with the median throughput is shown, every "
+                     f"run's figure is listed under the table.\n")
         lines.append("| workload (concurrency) | this server: /s | p50 ms | p99 ms | peer: /s | p50 ms | p99 ms | ratio |")
         lines.append("|---|---|---|---|---|---|---|---|")
         for c in (1, 8):
             for peer in ("rdflib-endpoint", "virtuoso", "oxigraph", "limit"):
                 if ("mix", peer, c) in results:
                     lines.append(row(f"query mixes/s vs {peer} (c={c})", results[("mix", "ours", c)], results[("mix", peer, c)], per=n))
-            lines.append(row(f"repeated queries/s vs limit (c={c})", results[("repeat", "ours", c)], results[("mix", "limit", c)]))
+            lines.append(row(f"repeated queries/s vs limit (c={c})", results[("repeat", "ours", c)], results[("repeat", "limit", c)]))
             for fmt in ("ttl", "jsonld", "html"):
                 lines.append(row(f"entity documents .{fmt} vs limit (c={c})", results[("doc-" + fmt, "ours", c)], results[("doc-" + fmt, "limit", c)]))
             lines.append(row(f"N-Quads dump vs limit (c={c})", results[("dump", "ours", c)], results[("dump", "limit", c)]))
+        lines.append("")
+        for (work_name, who, c), r in results.items():
+            if "runs" in r:
+                lines.append(f"- {work_name} (c={c}), {who}: " + ", ".join(f"{x:,.0f}" for x in r["runs"]) + " requests/s")
         errors = {k: r["non2xx"] for k, r in results.items() if r["non2xx"]}
         lines.append(f"\nNon-2xx responses: {errors or 'none'}. Ratios are this server's throughput over the peer's "
                      f"(query mixes per second for the mix, one mix = every query once).\n")
@@ -321,17 +386,20 @@ def main():
                 sport = free_port()
                 srv = serve(bdir, sport)
                 pss, rss, _ = memory_mb(srv.proc.pid)
+                warm(f"http://127.0.0.1:{sport}/sparql", texts, {"BODIES": str(bodies)})
                 r = wrk(f"http://127.0.0.1:{sport}/sparql", 8, S, {"BODIES": str(bodies)})
                 srv.stop()
                 scale_builds[factor] = bdir / "current"
                 peers = ["–", "–", "–", "–"]
                 if not args.skip_peers:
                     v, vurl, extra = virtuoso_server(bdir, work / f"virtuoso-{factor}")
+                    warm(vurl, texts, {"BODIES": str(bodies), "EXTRA": extra})
                     vr = wrk(vurl, 8, S, {"BODIES": str(bodies), "EXTRA": extra})
                     v.stop()
                     peers[:2] = [f"{vr['rps'] / n:.2f}", f"{r['rps'] / vr['rps']:.2f}×" if vr["rps"] else "–"]
                     oxi = oxigraph_server(bdir, work / f"oxi-{factor}")
                     if oxi is not None:
+                        warm(oxi[1], texts, {"BODIES": str(bodies)})
                         orr = wrk(oxi[1], 8, S, {"BODIES": str(bodies)})
                         oxi[0].stop()
                         peers[2:] = [f"{orr['rps'] / n:.2f}", f"{r['rps'] / orr['rps']:.2f}×" if orr["rps"] else "–"]

@@ -6,7 +6,7 @@ front of them, `state` (the build a process answers from, read from the build fo
 pipeline."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from iscm_graph.config import load_settings
 
@@ -48,11 +48,16 @@ def create_app(settings=None, query_socket_dir=None) -> Flask:
 
     @app.after_request
     def cors(response):
-        # Read-only linked data: any origin may GET or POST (SPARQL) it.
+        # Read-only linked data: any origin may GET or POST (SPARQL) it. The methods and request headers
+        # allowed are a preflight's answer (Fetch standard, CORS protocol): other answers leave them out.
         response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        response.headers.setdefault("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        response.headers.setdefault("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match")
+        if request.method == "OPTIONS":
+            response.headers.setdefault("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            response.headers.setdefault("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match")
         response.headers.setdefault("Access-Control-Expose-Headers", "ETag, Link, Location, Vary")
+        # the HTTP server writes the Date of each message; werkzeug's (from make_conditional) would be a
+        # second one, and a stale one once the answer is served from the cache
+        response.headers.pop("Date", None)
         return response
 
     return app

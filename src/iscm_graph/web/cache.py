@@ -51,8 +51,8 @@ class ResponseCache:
             self._items[key] = item
             self._bytes += size
             while self._bytes > MAX_BYTES and self._items:
-                _, (_, _, body) = self._items.popitem(last=False)
-                self._bytes -= len(body)
+                _, item = self._items.popitem(last=False)
+                self._bytes -= len(item[-1])
 
 
 def _build_marker(link: Path):
@@ -109,8 +109,8 @@ class FastPath:
             if "HTTP_IF_NONE_MATCH" not in environ:
                 item = self.cache.get(key)
                 if item is not None:
-                    status, headers, body = item
-                    start_response(status, headers + [("Content-Length", str(len(body))), ("X-Cache", "hit")])
+                    status, _, hit_headers, body = item
+                    start_response(status, hit_headers)
                     return [body]
         return self.app(environ, start_response)
 
@@ -129,7 +129,7 @@ def register(app) -> None:
         item = cache.get(key)
         if item is None:
             return None
-        status, headers, body = item
+        status, headers, _, body = item
         resp = current_app.response_class(body, status=status, headers=headers)
         resp.headers["X-Cache"] = "hit"
         return resp.make_conditional(request)
@@ -143,5 +143,7 @@ def register(app) -> None:
         body = response.get_data()
         if len(body) <= MAX_ENTRY:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "x-cache")]
-            cache.put(key, (response.status, headers, body), len(body))
+            # a hit's headers, made once: the answer's own, its length, and that it came from the cache
+            hit_headers = headers + [("Content-Length", str(len(body))), ("X-Cache", "hit")]
+            cache.put(key, (response.status, headers, hit_headers, body), len(body))
         return response
