@@ -98,3 +98,32 @@ def test_repeated_requests_are_answered_from_the_cache(server):
     a = requests.post(server + "/sparql", data=q, headers={"Accept": "text/csv"}, timeout=30)
     b = requests.post(server + "/sparql", data=q, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert a.headers["Content-Type"].startswith("text/csv") and b.headers["Content-Type"].startswith("application/sparql-results+json")
+
+
+def test_a_cached_answer_carries_one_current_date_and_no_preflight_headers(server):
+    """Each message's Date is the time it is sent: an answer from the cache must not carry the Date of
+    the request that first computed it. Allowed methods and request headers are a CORS preflight's
+    answer only."""
+    import email.utils
+    import http.client
+    from urllib.parse import urlsplit
+
+    host = urlsplit(server)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)   # one connection, one web worker
+    sent = []
+    for attempt in range(3):
+        conn.request("GET", "/doc/mechanism/colombo-process.ttl", headers={"Origin": "https://example.org"})
+        resp = conn.getresponse()
+        resp.read()
+        dates = resp.msg.get_all("Date")
+        assert dates is not None and len(dates) == 1, (attempt, dates)
+        sent.append(email.utils.parsedate_to_datetime(dates[0]).timestamp())
+        assert resp.getheader("Access-Control-Allow-Origin") == "*"
+        assert resp.getheader("Access-Control-Allow-Methods") is None
+        time.sleep(1.1)
+    assert resp.getheader("X-Cache") == "hit"
+    assert sent[0] < sent[1] < sent[2], sent          # a Date kept in the cache would repeat the first
+    conn.request("OPTIONS", "/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    pre = conn.getresponse()
+    pre.read()
+    assert "POST" in pre.getheader("Access-Control-Allow-Methods")
