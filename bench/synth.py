@@ -1,8 +1,11 @@
 """Grow the real data's shape N times: every mechanism, regional body, UN regional commission,
-membership and state, with the statements about them in every graph, copied under new IRIs (themes,
-regions, secretariats and other organisations, and vocabularies are shared). Each copy is a world of its own: its mechanisms have its states as members, so a question
-about one real entity (Egypt's memberships, the Colombo Process's members) has the same answer at
-every scale, and only unrelated data grows. The copies' ISO codes are user-assigned ones (X..), so
+other organisation (the UN, IOM, ICMPD, ...), membership and state, with the statements about them in
+every graph, copied under new IRIs (themes, regions, rules and vocabularies are shared). Each copy is
+a world of its own: its mechanisms have its states as members, its states belong to its own UN, so a
+question about one real entity (Egypt's memberships, the Colombo Process's members) has the same
+answer at every scale, and only unrelated data grows. (With the UN shared, every copied state joined
+the real UN, and through the open-to-all rule the real GFMD: two real entities a real state's question
+steps through grew with the scale.) The copies' ISO codes are user-assigned ones (X..), so
 that a lookup by a real code still finds one state; copies carry no links to other registries."""
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 GROWN = ("https://w3id.org/iscm/id/mechanism/", "https://w3id.org/iscm/id/membership/",
-         "https://w3id.org/iscm/id/state/", "https://w3id.org/iscm/id/body/", "https://w3id.org/iscm/id/commission/")
+         "https://w3id.org/iscm/id/state/", "https://w3id.org/iscm/id/body/", "https://w3id.org/iscm/id/commission/",
+         "https://w3id.org/iscm/id/organization/")
 ISCM = "https://w3id.org/iscm/ontology#"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DROPPED = {"http://www.w3.org/2004/02/skos/core#exactMatch"}      # a copy is no real country
