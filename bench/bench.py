@@ -386,21 +386,21 @@ def main():
                 sport = free_port()
                 srv = serve(bdir, sport)
                 pss, rss, _ = memory_mb(srv.proc.pid)
-                warm(f"http://127.0.0.1:{sport}/sparql", texts, {"BODIES": str(bodies)})
-                r = wrk(f"http://127.0.0.1:{sport}/sparql", 8, S, {"BODIES": str(bodies)})
+                warm(f"http://127.0.0.1:{sport}/sparql", texts, fresh)
+                r = wrk(f"http://127.0.0.1:{sport}/sparql", 8, S, fresh)
                 srv.stop()
                 scale_builds[factor] = bdir / "current"
                 peers = ["–", "–", "–", "–"]
                 if not args.skip_peers:
                     v, vurl, extra = virtuoso_server(bdir, work / f"virtuoso-{factor}")
-                    warm(vurl, texts, {"BODIES": str(bodies), "EXTRA": extra})
-                    vr = wrk(vurl, 8, S, {"BODIES": str(bodies), "EXTRA": extra})
+                    warm(vurl, texts, {**fresh, "EXTRA": extra})
+                    vr = wrk(vurl, 8, S, {**fresh, "EXTRA": extra})
                     v.stop()
                     peers[:2] = [f"{vr['rps'] / n:.2f}", f"{r['rps'] / vr['rps']:.2f}×" if vr["rps"] else "–"]
                     oxi = oxigraph_server(bdir, work / f"oxi-{factor}")
                     if oxi is not None:
-                        warm(oxi[1], texts, {"BODIES": str(bodies)})
-                        orr = wrk(oxi[1], 8, S, {"BODIES": str(bodies)})
+                        warm(oxi[1], texts, fresh)
+                        orr = wrk(oxi[1], 8, S, fresh)
                         oxi[0].stop()
                         peers[2:] = [f"{orr['rps'] / n:.2f}", f"{r['rps'] / orr['rps']:.2f}×" if orr["rps"] else "–"]
                 lines.append(f"| {factor}× | {bs['triples']:,} | {bs['load']:.1f} | {bs['reason']:.1f} | {bs['validate']:.1f} | "

@@ -101,9 +101,9 @@ def test_repeated_requests_are_answered_from_the_cache(server):
 
 
 def test_a_cached_answer_carries_one_current_date_and_no_preflight_headers(server):
-    """Each message's Date is the time it is sent: an answer from the cache must not carry the Date of
-    the request that first computed it. Allowed methods and request headers are a CORS preflight's
-    answer only."""
+    """Each message's Date is the time it is sent, also for an answer from the cache (which keeps the
+    headers of the request that computed it). Allowed methods and request headers are a CORS
+    preflight's answer only."""
     import email.utils
     import http.client
     from urllib.parse import urlsplit
@@ -112,7 +112,7 @@ def test_a_cached_answer_carries_one_current_date_and_no_preflight_headers(serve
     conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)   # one connection, one web worker
     sent = []
     for attempt in range(3):
-        conn.request("GET", "/doc/mechanism/colombo-process.ttl", headers={"Origin": "https://example.org"})
+        conn.request("GET", "/doc/mechanism/colombo-process.html", headers={"Origin": "https://example.org"})
         resp = conn.getresponse()
         resp.read()
         dates = resp.msg.get_all("Date")

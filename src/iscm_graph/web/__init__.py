@@ -55,9 +55,6 @@ def create_app(settings=None, query_socket_dir=None) -> Flask:
             response.headers.setdefault("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
             response.headers.setdefault("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match")
         response.headers.setdefault("Access-Control-Expose-Headers", "ETag, Link, Location, Vary")
-        # the HTTP server writes the Date of each message; werkzeug's (from make_conditional) would be a
-        # second one, and a stale one once the answer is served from the cache
-        response.headers.pop("Date", None)
         return response
 
     return app
